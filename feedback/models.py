@@ -1,0 +1,1 @@
+"""Comments, replies, ratings and suggestions from residents (DESIGN.md, ``feedback/``)."""

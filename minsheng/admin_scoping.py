@@ -1,0 +1,102 @@
+"""Row-level access in the admin: department staff see their department's rows only.
+
+Model permissions (the auth groups) say *what kind* of object a user may view or change;
+this mixin says *which rows*: the coordinating office and leadership see every row,
+department staff see the projects their department leads or cooperates on (and what hangs
+off them), and change only the ones it leads. A URL or POST naming a row outside that scope
+answers 404, never a redirect that would tell the row exists.
+"""
+
+from __future__ import annotations
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from departments.roles import department_ids, is_coordinator, sees_everything
+
+
+class DepartmentScopedAdminMixin:
+    #: Path from the admin's model to its Project ("" when the model is Project).
+    project_path: str = "project"
+
+    def _prefix(self) -> str:
+        return f"{self.project_path}__" if self.project_path else ""
+
+    def _project_of(self, obj):
+        return getattr(obj, self.project_path) if self.project_path else obj
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if sees_everything(request.user):
+            return queryset
+        from projects.models import Project
+
+        visible = Project.objects.visible_to(request.user).values("pk")
+        return queryset.filter(**{f"{self._prefix()}pk__in": visible})
+
+    def editable_queryset(self, request, queryset):
+        """The part of ``queryset`` the user may change (their department leads it)."""
+        if is_coordinator(request.user):
+            return queryset
+        return queryset.filter(
+            **{f"{self._prefix()}lead_department_id__in": department_ids(request.user)}
+        )
+
+    def can_edit_object(self, request, obj) -> bool:
+        if is_coordinator(request.user):
+            return True
+        project = self._project_of(obj)
+        return project is not None and project.lead_department_id in department_ids(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or self.can_edit_object(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or self.can_edit_object(request, obj)
+
+    def get_scoped_object_or_404(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.get_scoped_object_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.get_scoped_object_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The coordinating office may also read the history of deleted rows.
+        if not is_coordinator(request.user):
+            self.get_scoped_object_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_scoped_object_or_404(request, object_id)
+        # Reverting restores every field of an old version, protected ones included, so it
+        # is for the coordinating office only; others may look at old versions.
+        if request.method == "POST" and not (
+            is_coordinator(request.user) and self.has_change_permission(request, obj)
+        ):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        if not is_coordinator(request.user):
+            return True
+        return super().revert_disabled(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        # Bulk delete acts only on rows the user may change; the admin already refuses when
+        # a selected row is outside that, this keeps the rule in one more place.
+        if queryset.exclude(pk__in=self.editable_queryset(request, queryset).values("pk")).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)

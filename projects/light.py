@@ -1,0 +1,202 @@
+"""The traffic light (红黄绿灯): how a project stands on a given date, and why.
+
+``compute_light`` is a pure function: it reads only what it is given (a project's status,
+progress and planned dates, its milestones, its latest approved report, a date and the
+thresholds) and touches neither the database nor the clock. Rules (DESIGN.md):
+
+- completed, not started and suspended projects show their status;
+- expected progress on a date is the share of milestone weight planned by that date, or,
+  without milestones, the straight line from planned start to planned end;
+- red: behind by more than 25 points, a milestone overdue more than 30 days, or past the
+  planned end and not completed;
+- yellow: behind by 10–25 points, a milestone overdue 8–30 days, or no approved report for
+  the last period;
+- green otherwise (behind by less than 10 points, no milestone overdue more than 7 days).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+from django.utils.translation import gettext as _
+
+from .choices import Light, ProjectStatus
+
+ONE_DECIMAL = Decimal("0.1")
+HUNDRED = Decimal("100")
+
+
+class ProjectLike(Protocol):
+    status: str
+    progress_percent: Decimal
+    planned_start: datetime.date
+    planned_end: datetime.date
+
+
+class MilestoneLike(Protocol):
+    title: str
+    planned_date: datetime.date
+    completed_on: datetime.date | None
+    weight: int
+
+
+class ReportLike(Protocol):
+    period: datetime.date
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    green_lag_below: Decimal = Decimal("10")
+    red_lag_above: Decimal = Decimal("25")
+    green_overdue_days_max: int = 7
+    yellow_overdue_days_max: int = 30
+    report_due_day: int = 25
+
+    @classmethod
+    def from_settings(cls) -> Thresholds:
+        from django.conf import settings
+
+        light: Mapping = settings.MINSHENG_LIGHT
+        return cls(
+            green_lag_below=Decimal(light["GREEN_LAG_BELOW"]),
+            red_lag_above=Decimal(light["RED_LAG_ABOVE"]),
+            green_overdue_days_max=int(light["GREEN_OVERDUE_DAYS_MAX"]),
+            yellow_overdue_days_max=int(light["YELLOW_OVERDUE_DAYS_MAX"]),
+            report_due_day=int(settings.MINSHENG_REPORT_DUE_DAY),
+        )
+
+
+@dataclass(frozen=True)
+class LightResult:
+    light: str
+    reason: str
+    expected_progress: Decimal | None = None
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def _fmt(value: Decimal) -> str:
+    """A percentage as officials write it: at most one decimal, no trailing zero."""
+    text = f"{_round(value):f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def expected_progress(
+    project: ProjectLike, milestones: Iterable[MilestoneLike], on_date: datetime.date
+) -> Decimal:
+    """Share of the work that should be done by ``on_date``, in percent (one decimal)."""
+    milestones = list(milestones)
+    total_weight = sum(m.weight for m in milestones)
+    if total_weight > 0:
+        due_weight = sum(m.weight for m in milestones if m.planned_date <= on_date)
+        return _round(Decimal(due_weight) * HUNDRED / Decimal(total_weight))
+    start, end = project.planned_start, project.planned_end
+    if on_date >= end:
+        return HUNDRED
+    if on_date <= start:
+        return Decimal("0")
+    elapsed = (on_date - start).days
+    duration = (end - start).days
+    return _round(Decimal(elapsed) * HUNDRED / Decimal(duration))
+
+
+def last_report_period(on_date: datetime.date, due_day: int) -> datetime.date:
+    """The month whose progress report was last due before ``on_date`` (its first day)."""
+    month_start = on_date.replace(day=1)
+    if on_date.day > due_day:
+        return month_start
+    return (month_start - datetime.timedelta(days=1)).replace(day=1)
+
+
+def report_due_date(period: datetime.date, due_day: int) -> datetime.date:
+    """When the report for ``period`` is due: ``due_day`` of that month (or its last day)."""
+    next_month = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return period.replace(day=min(due_day, last_day))
+
+
+def compute_light(
+    project: ProjectLike,
+    milestones: Iterable[MilestoneLike],
+    latest_report: ReportLike | None,
+    on_date: datetime.date,
+    thresholds: Thresholds | None = None,
+) -> LightResult:
+    """Return the project's light on ``on_date`` with its reason in words."""
+    t = thresholds or Thresholds()
+    if project.status == ProjectStatus.COMPLETED:
+        return LightResult(Light.COMPLETED, _("Completed"))
+    if project.status == ProjectStatus.SUSPENDED:
+        return LightResult(Light.SUSPENDED, _("Suspended"))
+    if project.status == ProjectStatus.NOT_STARTED:
+        return LightResult(Light.NOT_STARTED, _("Not started"))
+
+    milestones = list(milestones)
+    expected = expected_progress(project, milestones, on_date)
+    actual = Decimal(project.progress_percent)
+    lag = expected - actual
+    red: list[str] = []
+    yellow: list[str] = []
+
+    if on_date > project.planned_end:
+        red.append(
+            _("%(days)s days past the planned end date (%(date)s) and not completed")
+            % {
+                "days": (on_date - project.planned_end).days,
+                "date": project.planned_end.isoformat(),
+            }
+        )
+
+    lag_words = _("progress %(actual)s%% is %(lag)s points behind the expected %(expected)s%%") % {
+        "actual": _fmt(actual),
+        "lag": _fmt(lag),
+        "expected": _fmt(expected),
+    }
+    if lag > t.red_lag_above:
+        red.append(lag_words)
+    elif lag >= t.green_lag_below:
+        yellow.append(lag_words)
+
+    overdue = sorted(
+        (m for m in milestones if m.completed_on is None and m.planned_date < on_date),
+        key=lambda m: m.planned_date,
+    )
+    for milestone in overdue:
+        days = (on_date - milestone.planned_date).days
+        words = _("milestone “%(title)s” is %(days)s days overdue") % {
+            "title": milestone.title,
+            "days": days,
+        }
+        if days > t.yellow_overdue_days_max:
+            red.append(words)
+        elif days > t.green_overdue_days_max:
+            yellow.append(words)
+
+    period = last_report_period(on_date, t.report_due_day)
+    report_required = project.planned_start <= report_due_date(period, t.report_due_day)
+    if report_required and (latest_report is None or latest_report.period < period):
+        yellow.append(
+            _("no approved progress report for %(period)s") % {"period": f"{period:%Y-%m}"}
+        )
+
+    separator = _("; ")
+    if red:
+        return LightResult(Light.RED, _capitalise(separator.join(red)), expected)
+    if yellow:
+        return LightResult(Light.YELLOW, _capitalise(separator.join(yellow)), expected)
+    return LightResult(
+        Light.GREEN,
+        _("On track: progress %(actual)s%%, expected %(expected)s%%")
+        % {"actual": _fmt(actual), "expected": _fmt(expected)},
+        expected,
+    )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

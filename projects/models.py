@@ -1,0 +1,516 @@
+import datetime
+import uuid
+from decimal import Decimal
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from departments.models import Area, Department
+from departments.roles import department_ids, sees_everything
+
+from .choices import AttachmentKind, FundingSource, Light, ProjectStatus, ReportState
+
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+# Columns derived from other data: kept off the change history.
+DERIVED_FIELDS = ["light", "light_reason", "expected_progress", "light_as_of", "updated_at"]
+
+
+class PlanQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Plan(models.Model):
+    """A year's list of livelihood projects as the district issued it (年度方案)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    published = models.BooleanField(_("published"), default=False)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annual plan")
+        verbose_name_plural = _("annual plans")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000) & Q(year__lte=2100),
+                name="plan_year_plausible",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title or str(self.year)
+
+
+class Category(models.Model):
+    """An area of work of the plans (领域), such as education or health."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    icon = models.CharField(
+        _("icon"), max_length=8, blank=True, help_text=_("A short symbol shown on cards.")
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#b71c1c",
+        help_text=_("Hex colour such as #1a5fb4."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class BeneficiaryGroup(models.Model):
+    """A group of residents a project serves (老年人, 儿童, 残疾人 …)."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beneficiary group")
+        verbose_name_plural = _("beneficiary groups")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def published(self):
+        """Projects residents may see: published, in a published plan."""
+        return self.filter(published=True, plan__published=True)
+
+    def for_department(self, department):
+        return self.filter(lead_department=department)
+
+    def visible_to(self, user):
+        """Projects a staff user may see in the admin: all, or those their department leads or helps."""
+        if sees_everything(user):
+            return self
+        ids = department_ids(user)
+        if not ids:
+            return self.none()
+        cooperating = Project.cooperating_departments.through.objects.filter(
+            department_id__in=ids
+        ).values("project_id")
+        return self.filter(Q(lead_department_id__in=ids) | Q(pk__in=cooperating))
+
+    def editable_by(self, user):
+        """Projects a staff user may change: all for the coordinating office, else their own."""
+        from departments.roles import is_coordinator
+
+        if is_coordinator(user):
+            return self
+        return self.filter(lead_department_id__in=department_ids(user))
+
+
+class Project(models.Model):
+    """One livelihood project of a plan (民生实事项目): what was promised, by whom, and how it stands."""
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="projects", verbose_name=_("plan")
+    )
+    number = models.PositiveIntegerField(
+        _("number"), help_text=_("Number within the plan: 1, 2, 3 …")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    commitment = models.TextField(
+        _("commitment"), blank=True, help_text=_("What was promised: content and targets.")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="projects", verbose_name=_("category")
+    )
+    lead_department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        verbose_name=_("lead department"),
+    )
+    cooperating_departments = models.ManyToManyField(
+        Department,
+        related_name="cooperating_projects",
+        blank=True,
+        verbose_name=_("cooperating departments"),
+    )
+    areas = models.ManyToManyField(
+        Area, related_name="projects", blank=True, verbose_name=_("areas covered")
+    )
+    beneficiary_groups = models.ManyToManyField(
+        BeneficiaryGroup, related_name="projects", blank=True, verbose_name=_("beneficiary groups")
+    )
+    planned_start = models.DateField(_("planned start"))
+    planned_end = models.DateField(_("planned end"))
+    planned_investment = models.DecimalField(
+        _("planned investment (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+    )
+    funds_disbursed = models.DecimalField(
+        _("funds disbursed (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+    )
+    funding_source = models.CharField(
+        _("funding source"),
+        max_length=20,
+        choices=FundingSource.choices,
+        default=FundingSource.DISTRICT,
+    )
+    progress_percent = models.DecimalField(
+        _("progress (%)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=PERCENT_VALIDATORS,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    published = models.BooleanField(_("published"), default=True)
+
+    # Derived by projects.light.compute_light and stored so lists can filter and count by it.
+    light = models.CharField(
+        _("light"), max_length=20, choices=Light.choices, default=Light.NOT_STARTED, editable=False
+    )
+    light_reason = models.CharField(
+        _("reason for the light"), max_length=500, blank=True, editable=False
+    )
+    expected_progress = models.DecimalField(
+        _("expected progress (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    light_as_of = models.DateField(_("light computed for"), null=True, blank=True, editable=False)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(
+        excluded_fields=DERIVED_FIELDS,
+        m2m_fields=[cooperating_departments, areas, beneficiary_groups],
+    )
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("livelihood project")
+        verbose_name_plural = _("livelihood projects")
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="project_unique_number_per_plan",
+                violation_error_message=_(
+                    "A project with this number already exists in this plan."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="project_number_positive",
+                violation_error_message=_("The number must be 1 or more."),
+            ),
+            models.CheckConstraint(
+                condition=Q(progress_percent__gte=0) & Q(progress_percent__lte=100),
+                name="project_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__gte=F("planned_start")),
+                name="project_end_not_before_start",
+                violation_error_message=_("The planned end cannot be before the planned start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_investment__gte=0) & Q(funds_disbursed__gte=0),
+                name="project_funds_not_negative",
+                violation_error_message=_("Amounts of money cannot be negative."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["light"], name="project_light_idx"),
+            models.Index(fields=["status"], name="project_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """Funds disbursed as a percentage of planned investment (资金执行率)."""
+        if not self.planned_investment:
+            return None
+        return (self.funds_disbursed / self.planned_investment * 100).quantize(Decimal("0.1"))
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def overdue(self, on_date: datetime.date):
+        return self.filter(completed_on__isnull=True, planned_date__lt=on_date)
+
+
+class Milestone(models.Model):
+    """A dated step of a project (节点); overdue when not completed by its planned date."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    planned_date = models.DateField(_("planned date"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=1, help_text=_("Share of the project's work this step stands for.")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["project", "planned_date", "pk"]
+        indexes = [models.Index(fields=["planned_date", "completed_on"], name="milestone_due_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def is_overdue(self, on_date: datetime.date) -> bool:
+        return self.completed_on is None and self.planned_date < on_date
+
+    def days_overdue(self, on_date: datetime.date) -> int:
+        return (on_date - self.planned_date).days if self.is_overdue(on_date) else 0
+
+
+class Indicator(models.Model):
+    """A measurable target of a project (指标), e.g. 新增学位 · 个 · 1000 · 650."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("project")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    unit = models.CharField(_("unit"), max_length=20)
+    target_value = models.DecimalField(
+        _("target value"), max_digits=14, decimal_places=2, validators=NON_NEGATIVE
+    )
+    actual_value = models.DecimalField(
+        _("actual value"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=NON_NEGATIVE,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__gte=0) & Q(actual_value__gte=0),
+                name="indicator_values_not_negative",
+                violation_error_message=_("Indicator values cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="indicator_unique_name_per_project",
+                violation_error_message=_("This project already has an indicator with this name."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+    @property
+    def completion_percent(self) -> Decimal | None:
+        if not self.target_value:
+            return None
+        return (self.actual_value / self.target_value * 100).quantize(Decimal("0.1"))
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(state=ReportState.APPROVED)
+
+
+class ProgressReport(models.Model):
+    """A department's monthly account of a project (进度报告), reviewed by the coordinating office."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project")
+    )
+    period = models.DateField(
+        _("period"), help_text=_("The month reported on (first day of the month).")
+    )
+    reported_progress = models.DecimalField(
+        _("reported progress (%)"), max_digits=4, decimal_places=1, validators=PERCENT_VALIDATORS
+    )
+    funds_disbursed_to_date = models.DecimalField(
+        _("funds disbursed to date (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=NON_NEGATIVE,
+    )
+    work_done = models.TextField(_("work done"))
+    problems = models.TextField(_("problems"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=ReportState.choices,
+        default=ReportState.DRAFT,
+        editable=False,
+    )
+    return_reason = models.CharField(
+        _("reason for return"), max_length=500, blank=True, editable=False
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-period", "project"]
+        permissions = [("review_progressreport", _("Can approve or return progress reports"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "period"],
+                name="report_unique_period_per_project",
+                violation_error_message=_("This project already has a report for this month."),
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_progress__gte=0) & Q(reported_progress__lte=100),
+                name="report_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_disbursed_to_date__gte=0),
+                name="report_funds_not_negative",
+                violation_error_message=_("Amounts of money cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "period"], name="report_state_period_idx")]
+
+    def __str__(self):
+        return f"{self.project} · {self.period:%Y-%m}"
+
+    def save(self, *args, **kwargs):
+        # A period is a month: store it as the month's first day whatever day was typed.
+        if self.period:
+            self.period = self.period.replace(day=1)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    """Store uploads under a generated name; only the (lower-cased) suffix is kept."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = datetime.date.today()
+    return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """A photo or document of a project, optionally tied to one of its milestones or reports."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("project")
+    )
+    milestone = models.ForeignKey(
+        Milestone,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("milestone"),
+    )
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("progress report"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=attachment_upload_to)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to="thumbnails/%Y/%m/", blank=True, editable=False
+    )
+    content_type = models.CharField(_("content type"), max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0, editable=False)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["project", "-uploaded_at"]
+
+    def __str__(self):
+        return self.title or PurePath(self.file.name).name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
