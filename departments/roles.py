@@ -43,7 +43,7 @@ def sees_everything(user) -> bool:
 
 def department_ids(user) -> frozenset[int]:
     """Ids of the departments the user works for (through memberships)."""
-    if not user.is_authenticated:
+    if not (user.is_authenticated and user.is_active):
         return frozenset()
     cached = getattr(user, "_minsheng_department_ids", None)
     if cached is None:

@@ -4,14 +4,18 @@ Model permissions (the auth groups) say *what kind* of object a user may view or
 this mixin says *which rows*: the coordinating office and leadership see every row,
 department staff see the projects their department leads or cooperates on (and what hangs
 off them), and change only the ones it leads. A URL or POST naming a row outside that scope
-answers 404, never a redirect that would tell the row exists.
+answers 404, never a redirect that would tell the row exists; an admin action naming one
+does nothing and says so.
 """
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from departments.roles import department_ids, is_coordinator, sees_everything
 
@@ -19,6 +23,8 @@ from departments.roles import department_ids, is_coordinator, sees_everything
 class DepartmentScopedAdminMixin:
     #: Path from the admin's model to its Project ("" when the model is Project).
     project_path: str = "project"
+    #: Whether the coordinating office may restore an old version from the history page.
+    history_revert: bool = True
 
     def _prefix(self) -> str:
         return f"{self.project_path}__" if self.project_path else ""
@@ -84,15 +90,46 @@ class DepartmentScopedAdminMixin:
         # Reverting restores every field of an old version, protected ones included, so it
         # is for the coordinating office only; others may look at old versions.
         if request.method == "POST" and not (
-            is_coordinator(request.user) and self.has_change_permission(request, obj)
+            self.history_revert
+            and is_coordinator(request.user)
+            and self.has_change_permission(request, obj)
         ):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
-        if not is_coordinator(request.user):
+        if not (self.history_revert and is_coordinator(request.user)):
             return True
         return super().revert_disabled(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        # Django ignores an action POSTed by a user who has no actions at all (leadership)
+        # and shows the list again as if nothing was asked; answer it as the refusal it is.
+        if request.method == "POST" and "action" in request.POST and not self.get_actions(request):
+            raise PermissionDenied
+        return super().changelist_view(request, extra_context)
+
+    def response_action(self, request, queryset):
+        # Django runs an action on those selected ids that are in the user's list and silently
+        # drops the others. An id outside the list is forged (or gone): do nothing and say so.
+        across = request.POST.get("select_across") in ("1", "True", "true", "on")
+        selected = set(request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        if selected and not across:
+            try:
+                found = queryset.filter(pk__in=selected).count()
+            except (ValueError, TypeError, ValidationError):
+                found = None
+            if found != len(selected):
+                self.message_user(
+                    request,
+                    _(
+                        "Some of the selected items do not exist or are not yours to see. "
+                        "No items have been changed."
+                    ),
+                    messages.ERROR,
+                )
+                return None
+        return super().response_action(request, queryset)
 
     def delete_queryset(self, request, queryset):
         # Bulk delete acts only on rows the user may change; the admin already refuses when

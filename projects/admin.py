@@ -51,6 +51,31 @@ def light_badge(light: str, reason: str = ""):
     )
 
 
+class SpreadsheetAdminMixin:
+    """Import for the coordinating office only; CSV with a byte-order mark so Excel reads Chinese."""
+
+    to_encoding = "utf-8-sig"
+
+    def has_import_permission(self, request):
+        return is_coordinator(request.user) and super().has_import_permission(request)
+
+    def process_result(self, result, request):
+        # The confirm step re-reads the file: when a row went bad since the preview, the whole
+        # import was rolled back and must not be reported as finished.
+        if result.has_errors() or result.has_validation_errors():
+            self.message_user(
+                request,
+                _(
+                    "Nothing was imported: the data changed since the preview. Upload the file again to see why."
+                ),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+            )
+        return super().process_result(result, request)
+
+
 class CoordinatorEditsAdmin(SimpleHistoryAdmin):
     """Reference data: the coordinating office changes it, everyone else with access reads it."""
 
@@ -174,7 +199,9 @@ PLAN_FIELDS = [
 
 
 @admin.register(Project)
-class ProjectAdmin(DepartmentScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(
+    DepartmentScopedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     project_path = ""
     resource_classes = [ProjectResource]
     list_display = [
@@ -266,8 +293,10 @@ class ProjectAdmin(DepartmentScopedAdminMixin, ImportExportModelAdmin, SimpleHis
         services.lights_ensure_current()
         return super().changelist_view(request, extra_context)
 
-    def has_import_permission(self, request):
-        return is_coordinator(request.user) and super().has_import_permission(request)
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A revert from the history page saves here without the inlines: refresh now too.
+        services.project_refresh_light(project=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -280,7 +309,9 @@ class ProjectAdmin(DepartmentScopedAdminMixin, ImportExportModelAdmin, SimpleHis
                 make_thumbnail(attachment)
 
 
-class ProjectChildAdmin(DepartmentScopedAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class ProjectChildAdmin(
+    DepartmentScopedAdminMixin, SpreadsheetAdminMixin, ImportExportModelAdmin, SimpleHistoryAdmin
+):
     """Milestones and indicators on pages of their own, for lists across projects and imports."""
 
     list_select_related = ["project", "project__plan", "project__lead_department"]
@@ -293,9 +324,6 @@ class ProjectChildAdmin(DepartmentScopedAdminMixin, ImportExportModelAdmin, Simp
     def get_readonly_fields(self, request, obj=None):
         # A row's project is fixed once it exists: moving it would move it out of scope.
         return ["project"] if obj is not None else []
-
-    def has_import_permission(self, request):
-        return is_coordinator(request.user) and super().has_import_permission(request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -371,6 +399,10 @@ class ReportAttachmentInline(admin.TabularInline):
 class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
     form = ProgressReportForm
     change_form_template = "admin/projects/progressreport/change_form.html"
+    # A report's state moves through the workflow only: restoring an old version would take
+    # an approved report back to a draft (reviewer cleared) while the project keeps its
+    # approved progress.
+    history_revert = False
     list_display = [
         "project",
         "period_display",
@@ -553,9 +585,11 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Submit selected reports for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
+        # Every selected report goes to the service, which refuses (with a message the user
+        # sees) those of projects the user's department does not lead.
         self._bulk(
             request,
-            self.editable_queryset(request, queryset),
+            queryset,
             services.report_submit,
             lambda n: ngettext("%d report submitted.", "%d reports submitted.", n) % n,
         )

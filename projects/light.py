@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from .choices import Light, ProjectStatus
@@ -61,9 +62,10 @@ class Thresholds:
         from django.conf import settings
 
         light: Mapping = settings.MINSHENG_LIGHT
+        # Through str: a float such as 9.9 given in a settings override stays exactly 9.9.
         return cls(
-            green_lag_below=Decimal(light["GREEN_LAG_BELOW"]),
-            red_lag_above=Decimal(light["RED_LAG_ABOVE"]),
+            green_lag_below=Decimal(str(light["GREEN_LAG_BELOW"])),
+            red_lag_above=Decimal(str(light["RED_LAG_ABOVE"])),
             green_overdue_days_max=int(light["GREEN_OVERDUE_DAYS_MAX"]),
             yellow_overdue_days_max=int(light["YELLOW_OVERDUE_DAYS_MAX"]),
             report_due_day=int(settings.MINSHENG_REPORT_DUE_DAY),
@@ -149,7 +151,7 @@ def compute_light(
             _("%(days)s days past the planned end date (%(date)s) and not completed")
             % {
                 "days": (on_date - project.planned_end).days,
-                "date": project.planned_end.isoformat(),
+                "date": date_format(project.planned_end, "DATE_FORMAT"),
             }
         )
 
@@ -182,7 +184,8 @@ def compute_light(
     report_required = project.planned_start <= report_due_date(period, t.report_due_day)
     if report_required and (latest_report is None or latest_report.period < period):
         yellow.append(
-            _("no approved progress report for %(period)s") % {"period": f"{period:%Y-%m}"}
+            _("no approved progress report for %(period)s")
+            % {"period": date_format(period, "YEAR_MONTH_FORMAT")}
         )
 
     separator = _("; ")

@@ -1,18 +1,635 @@
-from import_export import resources
+"""Spreadsheet import and export of projects, milestones and indicators (django-import-export).
 
-from .models import Indicator, Milestone, Project
+The coordinating office keeps the plan in Excel; these resources read and write it as .xlsx or
+.csv with the Chinese column titles it already uses. How a file is read:
+
+- Rows are matched to what exists by their natural key: a project by (年度, 序号), a milestone by
+  (年度, 项目序号, 节点名称), an indicator by (年度, 项目序号, 指标名称). A row that matches
+  nothing is new; a row that changes nothing is skipped, so importing an export changes nothing.
+- Departments, categories, areas and beneficiary groups are written by name, several in one cell
+  separated by 、 , or ；. Every name must exist: an unknown one is an error, never dropped.
+- Status and funding source are written by their Chinese labels (the value codes and English
+  labels are accepted too). Yes/no columns are 是 / 否.
+- A column left out of the file leaves that field alone. An empty cell clears a field that may be
+  empty (texts, completion dates) and keeps the current value of one that may not (money,
+  progress, status …); on a new row that is the field's default. Required cells (title, dates,
+  category, lead department …) must be filled.
+- All or nothing: any bad row and the whole file is rolled back; each error names its row and
+  column (the column title, so the import page shows it where the person will look) and why.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.results import RowResult
+
+from departments.models import Area, Department
+
+from . import services
+from .choices import FundingSource, ProjectStatus
+from .import_widgets import (
+    AmountWidget,
+    CellError,
+    ChoiceLabelWidget,
+    DateCellWidget,
+    ImportLookups,
+    LookupWidget,
+    NamesWidget,
+    NameWidget,
+    PlanYearWidget,
+    ProjectNumberWidget,
+    TextWidget,
+    WholeNumberWidget,
+    YesNoWidget,
+    cell_text,
+    is_blank,
+    name_key,
+    parse_whole_number,
+    parse_year,
+)
+from .models import BeneficiaryGroup, Category, Indicator, Milestone, Project
+
+# The labels a spreadsheet uses, whatever language the person exporting it reads.
+STATUS_LABELS = {
+    ProjectStatus.NOT_STARTED: "未开工",
+    ProjectStatus.IN_PROGRESS: "推进中",
+    ProjectStatus.COMPLETED: "已完成",
+    ProjectStatus.SUSPENDED: "暂缓",
+}
+STATUS_ALIASES = {
+    "未开始": ProjectStatus.NOT_STARTED,
+    "进行中": ProjectStatus.IN_PROGRESS,
+    "在建": ProjectStatus.IN_PROGRESS,
+    "已完工": ProjectStatus.COMPLETED,
+    "完成": ProjectStatus.COMPLETED,
+    "暂停": ProjectStatus.SUSPENDED,
+}
+FUNDING_SOURCE_LABELS = {
+    FundingSource.DISTRICT: "区级财政",
+    FundingSource.HIGHER_LEVEL: "上级补助资金",
+    FundingSource.SPECIAL_BOND: "专项债",
+    FundingSource.SOCIAL_CAPITAL: "社会资本/PPP",
+    FundingSource.OTHER: "其他",
+}
+FUNDING_SOURCE_ALIASES = {
+    "区财政": FundingSource.DISTRICT,
+    "上级补助": FundingSource.HIGHER_LEVEL,
+    "专项债券": FundingSource.SPECIAL_BOND,
+    "社会资本": FundingSource.SOCIAL_CAPITAL,
+    "PPP": FundingSource.SOCIAL_CAPITAL,
+}
 
 
-class ProjectResource(resources.ModelResource):
+def header_key(header) -> str:
+    """Column titles compare width-folded and without spaces: 计划投资(万元) is 计划投资（万元）."""
+    return name_key(header)
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """What the three spreadsheets share: natural keys, name lookups cached per import,
+    errors per row and column, all-or-nothing writes, history naming the importer."""
+
+    #: Resource field names whose columns identify a row and must be in the file.
+    key_fields: tuple[str, ...] = ()
+    #: The field a key repeated within the file is reported on.
+    duplicate_field: str = ""
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+        # Rows are validated by validate_instance below, field by field, without a query per
+        # database constraint; the database constraints stay as the last line of defence.
+        clean_model_instances = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lookups = ImportLookups()
+        for field in self.fields.values():
+            if isinstance(field.widget, LookupWidget):
+                field.widget.lookups = self.lookups
+        self._first_row_by_key: dict[tuple, int] = {}
+        self._saved: list = []
+        self._layout_error: ValueError | None = None
+        self._column_order = [field.column_name for field in self.fields.values()]
+
+    # --- reading the file ---
+
+    def import_data(
+        self,
+        dataset,
+        dry_run=False,
+        raise_errors=False,
+        use_transactions=None,
+        collect_failed_rows=False,
+        rollback_on_validation_errors=False,
+        **kwargs,
+    ):
+        # All or nothing, always: also when the confirm step finds a row that went bad since
+        # the preview (a department renamed in between), nothing of the file is kept.
+        result = super().import_data(
+            dataset,
+            dry_run=dry_run,
+            raise_errors=raise_errors,
+            use_transactions=True,
+            collect_failed_rows=collect_failed_rows,
+            rollback_on_validation_errors=True,
+            **kwargs,
+        )
+        if not dry_run and (result.has_errors() or result.has_validation_errors()):
+            # Rolled back: no row was written, so none may be reported (or logged in the
+            # admin's LogEntry) as new, updated or deleted.
+            written = (
+                RowResult.IMPORT_TYPE_NEW,
+                RowResult.IMPORT_TYPE_UPDATE,
+                RowResult.IMPORT_TYPE_DELETE,
+            )
+            for row_result in result.rows:
+                if row_result.import_type in written:
+                    result.totals[row_result.import_type] -= 1
+                    result.totals[RowResult.IMPORT_TYPE_SKIP] += 1
+                    row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+                    row_result.object_id = None
+        return result
+
+    def before_import(self, dataset, **kwargs):
+        self.lookups.reset()
+        self._first_row_by_key = {}
+        self._saved = []
+        self._layout_error = None
+        try:
+            self._normalise_headers(dataset)
+        except ValueError as exc:
+            del dataset[:]  # a file that cannot be read by column gets no row-by-row errors
+            self._layout_error = exc
+            raise
+        while len(dataset) and all(is_blank(value) for value in dataset[-1]):
+            dataset.pop()
+        for number, values in enumerate(dataset, 1):
+            key = self.row_key(dict(zip(dataset.headers, values, strict=False)))
+            if key is not None:
+                self._first_row_by_key.setdefault(key, number)
+
+    def handle_import_error(self, result, error, raise_errors=False):
+        if error is self._layout_error:
+            # The import page prints a traceback under each file-level error; for a
+            # problem with the file's columns the message is all there is to say.
+            error = error.with_traceback(None)
+        super().handle_import_error(result, error, raise_errors)
+
+    def _normalise_headers(self, dataset) -> None:
+        known = {header_key(field.column_name): field.column_name for field in self.fields.values()}
+        headers, unknown, repeated = [], [], []
+        for header in dataset.headers or []:
+            if is_blank(header):
+                headers.append(header)
+                continue
+            column = known.get(header_key(header))
+            if column is None:
+                unknown.append(str(header).strip())
+            elif column in headers:
+                repeated.append(column)
+            headers.append(column or header)
+        problems = []
+        missing = [self.fields[name].column_name for name in self.key_fields]
+        missing = [column for column in missing if column not in headers]
+        if missing:
+            problems.append(
+                _("The file has no column %(columns)s.")
+                % {"columns": "、".join(f"“{column}”" for column in missing)}
+            )
+        if unknown:
+            problems.append(
+                _("Unknown column %(columns)s.")
+                % {"columns": "、".join(f"“{column}”" for column in unknown)}
+            )
+        if repeated:
+            problems.append(
+                _("Column %(columns)s appears more than once.")
+                % {"columns": "、".join(f"“{column}”" for column in repeated)}
+            )
+        if problems:
+            problems.append(
+                _("The first row must hold the column titles: %(columns)s.")
+                % {"columns": "、".join(self._column_order)}
+            )
+            raise ValueError(" ".join(problems))
+        dataset.headers = headers
+
+    def row_key(self, row) -> tuple | None:
+        """The row's natural key, or None when it cannot be read (the cells' errors say why)."""
+        raise NotImplementedError
+
+    def find_existing(self, key: tuple):
+        raise NotImplementedError
+
+    def get_instance(self, instance_loader, row):
+        key = self.row_key(row)
+        return None if key is None else self.find_existing(key)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(is_blank(value) for value in row.values()):
+            row_result = self.get_row_result_class()()
+            row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            return row_result
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        """Read every cell of the row into the instance, collecting each cell's error."""
+        errors: dict[str, list[ValidationError]] = {}
+        for name, field in self.fields.items():
+            if field.readonly or field.column_name not in row:
+                continue
+            try:
+                if isinstance(field.widget, widgets.ManyToManyWidget):
+                    field.clean(row, **kwargs)  # checked now, saved once the row has an id
+                else:
+                    field.save(instance, row, **kwargs)
+            except CellError as exc:
+                add_error(errors, exc.field or name, str(exc))
+            except ValueError as exc:
+                add_error(errors, name, str(exc))
+        key = self.row_key(row)
+        first = self._first_row_by_key.get(key) if key is not None else None
+        if first is not None and first != kwargs.get("row_number"):
+            add_error(
+                errors,
+                self.duplicate_field,
+                _("Same %(key)s as row %(row)s: each may appear only once in a file.")
+                % {"key": self.key_description(), "row": first},
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def key_description(self) -> str:
+        return "、".join(self.fields[name].column_name for name in self.key_fields)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = {
+            name: list(messages) for name, messages in (import_validation_errors or {}).items()
+        }
+        # Related objects found by the lookups exist; checking each again would cost a query.
+        exclude = set(errors) | self.excluded_when(errors)
+        exclude |= {
+            field.name
+            for field in instance._meta.concrete_fields
+            if field.is_relation and getattr(instance, field.attname) is not None
+        }
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        self.check_instance(instance, errors)
+        if errors:
+            raise ValidationError(self.by_column(errors))
+
+    def excluded_when(self, errors) -> set[str]:
+        """Fields not to validate again because an error on another column explains them."""
+        return set()
+
+    def check_instance(self, instance, errors) -> None:
+        """Rules across cells, added to ``errors`` (field name → messages)."""
+
+    def by_column(self, errors: dict) -> dict:
+        """Errors keyed by column title, in the order of the columns."""
+        by_column: dict[str, list] = {}
+        for name, messages in errors.items():
+            column = self.fields[name].column_name if name in self.fields else name
+            by_column.setdefault(column, []).extend(messages)
+
+        def position(item):
+            column = item[0]
+            if column == NON_FIELD_ERRORS:
+                return len(self._column_order)
+            if column in self._column_order:
+                return self._column_order.index(column)
+            return len(self._column_order) + 1
+
+        return dict(sorted(by_column.items(), key=position))
+
+    # --- writing ---
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # A dry run is rolled back: writing history rows for it would only cost time.
+        if self._is_dry_run(kwargs):
+            instance.skip_history_when_saving = True
+        try:
+            super().save_instance(instance, is_create, row, **kwargs)
+        finally:
+            instance.__dict__.pop("skip_history_when_saving", None)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = kwargs.get("user")
+        if user is not None and user.is_authenticated:
+            instance._history_user = user
+        file_name = kwargs.get("file_name") or ""
+        reason = _("Imported from a spreadsheet")
+        if file_name:
+            reason = _("Imported from %(file)s") % {"file": file_name[-60:]}
+        instance._change_reason = reason[:100]
+
+    def after_save_instance(self, instance, row, **kwargs):
+        self._saved.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if self._is_dry_run(kwargs) or result.has_errors() or result.has_validation_errors():
+            return
+        self.after_successful_import()
+
+    def after_successful_import(self) -> None:
+        """Side effects of a real import that wrote every row (runs in its transaction)."""
+
+
+def add_error(errors: dict, name: str, message: str) -> None:
+    errors.setdefault(name, []).append(ValidationError(message, code="invalid"))
+
+
+class ProjectResource(SpreadsheetResource):
+    """The plan's projects, one row each, matched by (年度, 序号)."""
+
+    plan = Field(attribute="plan", column_name="年度", widget=PlanYearWidget())
+    number = Field(attribute="number", column_name="序号", widget=WholeNumberWidget())
+    title = Field(attribute="title", column_name="项目名称", widget=TextWidget())
+    summary = Field(attribute="summary", column_name="项目简介", widget=TextWidget())
+    commitment = Field(attribute="commitment", column_name="建设内容及目标", widget=TextWidget())
+    category = Field(attribute="category", column_name="领域", widget=NameWidget(Category))
+    lead_department = Field(
+        attribute="lead_department", column_name="牵头单位", widget=NameWidget(Department)
+    )
+    cooperating_departments = Field(
+        attribute="cooperating_departments",
+        column_name="配合单位",
+        widget=NamesWidget(Department),
+    )
+    areas = Field(attribute="areas", column_name="覆盖区域", widget=NamesWidget(Area))
+    beneficiary_groups = Field(
+        attribute="beneficiary_groups",
+        column_name="受益群体",
+        widget=NamesWidget(BeneficiaryGroup),
+    )
+    planned_start = Field(
+        attribute="planned_start", column_name="计划开工日期", widget=DateCellWidget()
+    )
+    planned_end = Field(
+        attribute="planned_end", column_name="计划完成日期", widget=DateCellWidget()
+    )
+    planned_investment = Field(
+        attribute="planned_investment",
+        column_name="计划投资（万元）",
+        widget=AmountWidget(),
+        saves_null_values=False,
+    )
+    funds_disbursed = Field(
+        attribute="funds_disbursed",
+        column_name="已拨付资金（万元）",
+        widget=AmountWidget(),
+        saves_null_values=False,
+    )
+    funding_source = Field(
+        attribute="funding_source",
+        column_name="资金来源",
+        widget=ChoiceLabelWidget(FundingSource, FUNDING_SOURCE_LABELS, FUNDING_SOURCE_ALIASES),
+        saves_null_values=False,
+    )
+    progress_percent = Field(
+        attribute="progress_percent",
+        column_name="进度（%）",
+        widget=AmountWidget(),
+        saves_null_values=False,
+    )
+    status = Field(
+        attribute="status",
+        column_name="状态",
+        widget=ChoiceLabelWidget(ProjectStatus, STATUS_LABELS, STATUS_ALIASES),
+        saves_null_values=False,
+    )
+    completed_on = Field(attribute="completed_on", column_name="完成日期", widget=DateCellWidget())
+    published = Field(
+        attribute="published",
+        column_name="是否公开",
+        widget=YesNoWidget(),
+        saves_null_values=False,
+    )
+
+    key_fields = ("plan", "number")
+    duplicate_field = "number"
+
     class Meta:
         model = Project
+        name = "民生实事项目"
+        fields = [
+            "plan",
+            "number",
+            "title",
+            "summary",
+            "commitment",
+            "category",
+            "lead_department",
+            "cooperating_departments",
+            "areas",
+            "beneficiary_groups",
+            "planned_start",
+            "planned_end",
+            "planned_investment",
+            "funds_disbursed",
+            "funding_source",
+            "progress_percent",
+            "status",
+            "completed_on",
+            "published",
+        ]
+        import_order = export_order = fields
+        import_id_fields = ["plan", "number"]
+
+    def row_key(self, row):
+        try:
+            year = parse_year(row.get("年度"))
+            number = parse_whole_number(row.get("序号"))
+        except ValueError:
+            return None
+        if year is None or number is None:
+            return None
+        return (year, number)
+
+    def find_existing(self, key):
+        if self.lookups.plan(key[0]) is None:
+            return None
+        return self.lookups.project(*key)
+
+    def check_instance(self, instance, errors):
+        if "number" not in errors and instance.number is not None and instance.number < 1:
+            add_error(errors, "number", _("The number must be 1 or more."))
+        start, end = instance.planned_start, instance.planned_end
+        if (
+            start is not None
+            and end is not None
+            and end < start
+            and not {"planned_start", "planned_end"} & set(errors)
+        ):
+            add_error(
+                errors,
+                "planned_end",
+                _("The planned end %(end)s is before the planned start %(start)s.")
+                % {"end": end.isoformat(), "start": start.isoformat()},
+            )
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        # One history record per imported row, taken once its relations are set (save_m2m),
+        # instead of one for the save and one more for each of the three relations. A new
+        # project keeps its own “created” record.
+        instance._imported_as_new = is_create
+        if not is_create:
+            instance.skip_history_when_saving = True
+        try:
+            super().save_instance(instance, is_create, row, **kwargs)
+        finally:
+            instance.__dict__.pop("skip_history_when_saving", None)
+
+    def save_m2m(self, instance, row, **kwargs):
+        instance.skip_history_when_saving = True
+        try:
+            super().save_m2m(instance, row, **kwargs)
+        finally:
+            del instance.skip_history_when_saving
+        if self._is_dry_run(kwargs):
+            return
+        relations = [
+            field.column_name
+            for field in self.fields.values()
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+        ]
+        if not instance._imported_as_new or any(not is_blank(row[c]) for c in relations):
+            instance.save(update_fields=["updated_at"])  # the record, with the relations
+
+    def after_successful_import(self):
+        plan_ids = {project.plan_id for project in self._saved}
+        if plan_ids:
+            services.lights_refresh(queryset=Project.objects.filter(plan_id__in=plan_ids))
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("plan", "category", "lead_department").prefetch_related(
+            "cooperating_departments", "areas", "beneficiary_groups"
+        )
 
 
-class MilestoneResource(resources.ModelResource):
+class ProjectChildResource(SpreadsheetResource):
+    """Rows that hang off a project, which is named by (年度, 项目序号)."""
+
+    plan_year = Field(
+        attribute="project__plan__year",
+        column_name="年度",
+        widget=WholeNumberWidget(),
+        readonly=True,
+    )
+    project = Field(
+        attribute="project",
+        column_name="项目序号",
+        widget=ProjectNumberWidget(year_column="年度", year_field="plan_year"),
+    )
+
+    #: The child's own name field (节点名称, 指标名称), the third part of its key.
+    name_field = ""
+
+    def row_key(self, row):
+        try:
+            year = parse_year(row.get("年度"))
+            number = parse_whole_number(row.get("项目序号"))
+        except ValueError:
+            return None
+        name = cell_text(row.get(self.fields[self.name_field].column_name))
+        if year is None or number is None or not name:
+            return None
+        return (year, number, name)
+
+    def find_existing(self, key):
+        year, number, name = key
+        if self.lookups.plan(year) is None:
+            return None
+        found = self.lookups.children_of(self._meta.model, year, self.name_field).get(
+            (number, name), []
+        )
+        if len(found) > 1:
+            column = self.fields[self.name_field].column_name
+            raise ValidationError(
+                {
+                    column: _(
+                        "Project %(number)s has %(count)s rows named “%(name)s”; rename them "
+                        "in the admin so each can be told apart."
+                    )
+                    % {"number": number, "count": len(found), "name": name}
+                }
+            )
+        return found[0] if found else None
+
+    def excluded_when(self, errors):
+        # No plan for the year: the project cannot be found, which the year's error says.
+        return {"project"} if "plan_year" in errors else set()
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("project__plan")
+
+
+class MilestoneResource(ProjectChildResource):
+    """Milestones, matched by (年度, 项目序号, 节点名称)."""
+
+    title = Field(attribute="title", column_name="节点名称", widget=TextWidget())
+    planned_date = Field(
+        attribute="planned_date", column_name="计划完成日期", widget=DateCellWidget()
+    )
+    completed_on = Field(
+        attribute="completed_on", column_name="实际完成日期", widget=DateCellWidget()
+    )
+    weight = Field(
+        attribute="weight", column_name="权重", widget=WholeNumberWidget(), saves_null_values=False
+    )
+    note = Field(attribute="note", column_name="备注", widget=TextWidget())
+
+    name_field = "title"
+    key_fields = ("plan_year", "project", "title")
+    duplicate_field = "title"
+
     class Meta:
         model = Milestone
+        name = "项目节点"
+        fields = ["plan_year", "project", "title", "planned_date", "completed_on", "weight", "note"]
+        import_order = export_order = fields
+        import_id_fields = ["plan_year", "project", "title"]
+
+    def after_successful_import(self):
+        # Milestones drive the light: refresh the projects whose milestones changed.
+        project_ids = {milestone.project_id for milestone in self._saved}
+        if project_ids:
+            services.lights_refresh(queryset=Project.objects.filter(pk__in=project_ids))
 
 
-class IndicatorResource(resources.ModelResource):
+class IndicatorResource(ProjectChildResource):
+    """Indicators, matched by (年度, 项目序号, 指标名称)."""
+
+    name = Field(attribute="name", column_name="指标名称", widget=TextWidget())
+    unit = Field(attribute="unit", column_name="单位", widget=TextWidget())
+    target_value = Field(attribute="target_value", column_name="目标值", widget=AmountWidget())
+    actual_value = Field(
+        attribute="actual_value",
+        column_name="实际值",
+        widget=AmountWidget(),
+        saves_null_values=False,
+    )
+
+    name_field = "name"
+    key_fields = ("plan_year", "project", "name")
+    duplicate_field = "name"
+
     class Meta:
         model = Indicator
+        name = "项目指标"
+        fields = ["plan_year", "project", "name", "unit", "target_value", "actual_value"]
+        import_order = export_order = fields
+        import_id_fields = ["plan_year", "project", "name"]

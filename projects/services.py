@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ def _check_can_report(*, project: Project, by) -> None:
         raise PermissionDenied(_("Only the lead department can report on this project."))
 
 
+@transaction.atomic
 def report_create(
     *,
     project: Project,
@@ -55,7 +56,15 @@ def report_create(
         raise ServiceError({"period": _("A report cannot be for a month in the future.")})
     report.full_clean()
     report._history_user = by
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Two people saving the same month at once: full_clean passed for both, the unique
+        # constraint stops the second, who gets the reason rather than a server error.
+        if ProgressReport.objects.filter(project=project, period=report.period).exists():
+            raise ServiceError(_("This project already has a report for this month.")) from None
+        raise
     return report
 
 
@@ -78,7 +87,7 @@ def report_submit(*, report: ProgressReport, by) -> ProgressReport:
 
 
 def _check_reviewer(by) -> None:
-    if not is_coordinator(by):
+    if not (is_coordinator(by) and by.has_perm("projects.review_progressreport")):
         raise PermissionDenied(_("Only the coordinating office reviews progress reports."))
 
 

@@ -11,3 +11,9 @@ def _media_root(settings, tmp_path):
 def _fixed_today(settings):
     """Tests judge lights on a fixed date in the middle of the 2024 plan unless they say otherwise."""
     settings.MINSHENG_AS_OF_DATE = "2024-09-30"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing a password the production way takes a good part of a second; tests need not."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
