@@ -22,6 +22,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
@@ -252,6 +253,13 @@ def changelist_url(model: str) -> str:
 # --- the world the matrix runs in ----------------------------------------------------------
 
 
+def english_client() -> Client:
+    """A client that chose English with the language switch (pages are Chinese otherwise)."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 @dataclass
 class World:
     users: dict
@@ -262,7 +270,7 @@ class World:
 
     def client(self, role: str) -> Client:
         if role not in self.clients:
-            client = Client(HTTP_ACCEPT_LANGUAGE="en")
+            client = english_client()
             client.force_login(self.users[role])
             self.clients[role] = client
         return self.clients[role]
@@ -1204,7 +1212,7 @@ def _listed_titles(client, query: str) -> set[str]:
 
 
 def _office_client() -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(coordinator("office"))
     return client
 
@@ -1262,7 +1270,7 @@ def test_project_list_shows_the_light_in_chinese_by_default(listed):
 
 @pytest.mark.django_db
 def test_department_filters_never_widen_what_a_reporter_sees(listed):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     client.force_login(reporter("edu_reporter", listed["education_bureau"]))
 
     mine = _listed_titles(client, "")
