@@ -1,13 +1,26 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from . import views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
 admin.site.site_title = settings.SITE_NAME
 admin.site.index_title = settings.ADMIN_SITE_HEADER
 
 urlpatterns = [
+    path("", include("projects.urls")),
+    path("departments/", include("departments.urls")),
+    path("feeds/", include("projects.feed_urls")),
+    path("care/<str:state>/", views.care_mode, name="care-mode"),
+    path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
+
+handler404 = "minsheng.views.page_not_found"
+handler500 = "minsheng.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from departments.roles import department_ids, is_coordinator
 from minsheng import clock
+from minsheng.cache import invalidate_public_pages
 from minsheng.services import ServiceError
 
 from .choices import ProjectStatus, ReportState
@@ -214,6 +215,8 @@ def _refresh(projects, on_date: datetime.date, thresholds: Thresholds) -> int:
                 for key, value in values.items():
                     setattr(project, key, value)
                 changed += 1
+    if changed:
+        invalidate_public_pages()
     return changed
 
 

@@ -1,0 +1,393 @@
+"""Requests per second of the public pages against a bare view, served by gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/run_pages.py [--seconds 12] [--concurrency 4] [--projects 500]
+
+What it does, in one run (about two and a half minutes):
+
+1. creates a fresh PostgreSQL database (``minsheng_bench``), migrates it, loads the demo
+   plan and grows it to ``--projects`` projects (``bench/populate.py``);
+2. starts gunicorn (``bench.wsgi``, 2 sync workers, DEBUG off) with the page cache on and
+   measures ``/bench/bare/``, ``/projects/`` and ``/projects/<id>/``;
+3. starts a second gunicorn whose page cache is Django's ``DummyCache`` (``BENCH_CACHE=off``)
+   and measures the same three addresses: every page request renders in full, with its
+   queries; nothing is cached, so these are the honest "uncached" figures;
+4. prints each address's requests per second, its ratio to the bare view measured on the
+   same server, the target and pass/fail; stops the servers and drops the database, always.
+
+The bare view is a plain ``HttpResponse`` behind the same middleware (sessions, language,
+CSRF, auth, history …), so the ratio says what the page itself costs on top of the
+framework. The load generator runs on the same machine (loopback only): ``--concurrency``
+processes, each sending one request after another, so it competes with gunicorn for the
+CPU just as it does for the bare view. Exit status 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.client
+import json
+import multiprocessing
+import os
+import platform
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DATABASE_NAME = "minsheng_bench"
+AS_OF_DATE = "2024-09-30"  # the demo plan is seen in the middle of its year
+TARGETS = {"cached": 0.7, "uncached": 0.25}
+
+
+@dataclass
+class Result:
+    server: str
+    path: str
+    label: str
+    requests: int
+    seconds: float
+    errors: int
+    cache_header: dict
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+# --------------------------------------------------------------------------------------
+# The database
+# --------------------------------------------------------------------------------------
+
+
+def _admin_connection(server_url: str):
+    import psycopg2
+
+    parts = urlsplit(server_url)
+    connection = psycopg2.connect(
+        host=parts.hostname or "127.0.0.1",
+        port=parts.port or 5432,
+        user=parts.username or "postgres",
+        password=parts.password or None,
+        dbname="postgres",
+    )
+    connection.autocommit = True
+    return connection
+
+
+def drop_database(server_url: str) -> None:
+    connection = _admin_connection(server_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
+    finally:
+        connection.close()
+
+
+def create_database(server_url: str) -> str:
+    drop_database(server_url)  # left over from an interrupted run
+    connection = _admin_connection(server_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+    finally:
+        connection.close()
+    parts = urlsplit(server_url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
+
+
+# --------------------------------------------------------------------------------------
+# The servers
+# --------------------------------------------------------------------------------------
+
+
+def server_environment(database_url: str, cache: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"REDIS_URL", "DJANGO_DEBUG", "MINSHENG_AS_OF_DATE"}
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
+        DJANGO_DEBUG="false",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        DJANGO_STATIC_MANIFEST="false",
+        MINSHENG_AS_OF_DATE=AS_OF_DATE,
+        BENCH_CACHE=cache,
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "bench.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def stop_server(server: subprocess.Popen | None) -> None:
+    if server is None or server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)  # the group of the server this script started
+        server.wait(timeout=5)
+
+
+def get(port: int, path: str) -> tuple[int, bytes, dict]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read(), dict(response.getheaders())
+    finally:
+        connection.close()
+
+
+def wait_until_up(port: int, server: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited while starting")
+        try:
+            if get(port, "/bench/bare/")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+# --------------------------------------------------------------------------------------
+# The load generator
+# --------------------------------------------------------------------------------------
+
+
+def _hammer(args) -> tuple[int, int, dict]:
+    """One client: requests one after another until the deadline, reconnecting as needed.
+
+    gunicorn's sync workers close the connection after each response; ``http.client``
+    opens a new one for the next request, as a browser would.
+    """
+    port, path, deadline = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    done = errors = 0
+    cache_header: dict[str, int] = {}
+    while time.monotonic() < deadline:
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            connection.close()
+            continue
+        if response.status == 200:
+            done += 1
+            state = response.getheader("X-Page-Cache", "-")
+            cache_header[state] = cache_header.get(state, 0) + 1
+        else:
+            errors += 1
+        if response.will_close:
+            connection.close()
+    connection.close()
+    return done, errors, cache_header
+
+
+def measure(pool, port: int, path: str, seconds: float, concurrency: int) -> tuple:
+    start = time.monotonic()
+    deadline = start + seconds
+    outcomes = pool.map(_hammer, [(port, path, deadline)] * concurrency)
+    elapsed = time.monotonic() - start
+    cache_header: dict[str, int] = {}
+    for _done, _errors, states in outcomes:
+        for state, count in states.items():
+            cache_header[state] = cache_header.get(state, 0) + count
+    return (
+        sum(done for done, _e, _s in outcomes),
+        elapsed,
+        sum(errors for _d, errors, _s in outcomes),
+        cache_header,
+    )
+
+
+def run_server(*, label: str, env: dict, pages: list[tuple[str, str]], args, pool) -> list[Result]:
+    port = free_port()
+    server = start_server(env, port, args.workers)
+    results = []
+    try:
+        wait_until_up(port, server)
+        for path, _name in pages:
+            status, body, _headers = get(port, path)
+            if status != 200:
+                raise RuntimeError(f"{path} answered {status}")
+        for path, name in pages:
+            measure(pool, port, path, args.warmup, args.concurrency)
+            requests, elapsed, errors, cache_header = measure(
+                pool, port, path, args.seconds, args.concurrency
+            )
+            results.append(Result(label, path, name, requests, elapsed, errors, cache_header))
+            print(
+                f"  {label:8} {path:24} {requests / elapsed:8.1f} req/s  "
+                f"errors {errors}  X-Page-Cache {cache_header}",
+                flush=True,
+            )
+    finally:
+        stop_server(server)
+    return results
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+
+def table(results: list[Result], meta: dict) -> tuple[str, bool]:
+    bare = {r.server: r.rate for r in results if r.label == "bare"}
+    lines = [
+        f"Page benchmark, {meta['date']} — {meta['machine']}",
+        f"gunicorn {meta['workers']} sync workers, PostgreSQL {meta['postgres']}, "
+        f"{meta['projects']} projects, {meta['concurrency']} client processes, "
+        f"{meta['seconds']:g} s per address after {meta['warmup']:g} s warm-up; "
+        f"load average before {meta['load_before']}, after {meta['load']}",
+        "",
+        f"| {'address':26} | {'server':8} | {'req/s':>8} | {'ratio to bare':>13} "
+        f"| {'target':>6} | {'result':6} |",
+        f"|{'-' * 28}|{'-' * 10}|{'-' * 10}|{'-' * 15}|{'-' * 8}|{'-' * 8}|",
+    ]
+    passed = True
+    for result in results:
+        ratio = result.rate / bare[result.server] if bare.get(result.server) else 0.0
+        if result.label == "bare":
+            target, verdict = "", ""
+        else:
+            goal = TARGETS[result.server]
+            ok = ratio >= goal and result.errors == 0
+            passed &= ok
+            target, verdict = f"≥{goal:.2f}", "pass" if ok else "FAIL"
+        lines.append(
+            f"| {result.path:26} | {result.server:8} | {result.rate:8.1f} | {ratio:13.2f} "
+            f"| {target:>6} | {verdict:6} |"
+        )
+    return "\n".join(lines), passed
+
+
+def postgres_version(server_url: str) -> str:
+    connection = _admin_connection(server_url)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            return cursor.fetchone()[0].split()[0]
+    finally:
+        connection.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--server",
+        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/"),
+        help="PostgreSQL server to create the bench database on (env BENCH_POSTGRES_URL)",
+    )
+    parser.add_argument("--seconds", type=float, default=12, help="measuring time per address")
+    parser.add_argument("--warmup", type=float, default=3, help="warm-up time per address")
+    parser.add_argument("--concurrency", type=int, default=4, help="client processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--projects", type=int, default=500, help="projects in the plan")
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "seconds": args.seconds,
+        "warmup": args.warmup,
+        "load_before": "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg()),
+    }
+    results: list[Result] = []
+    database_created = False
+    # fork: the clients need nothing from Django and start at once.
+    pool = multiprocessing.get_context("fork").Pool(args.concurrency)
+    try:
+        meta["postgres"] = postgres_version(args.server)
+        database_url = create_database(args.server)
+        database_created = True
+        env = server_environment(database_url, "on")
+        print(f"database {DATABASE_NAME}: migrating and loading data …", flush=True)
+        subprocess.run(
+            [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+        )
+        populated = subprocess.run(
+            [PYTHON, "bench/populate.py", "--projects", str(args.projects)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        data = json.loads(populated.stdout.strip().splitlines()[-1])
+        meta["projects"] = data["projects"]
+        pages = [
+            ("/bench/bare/", "bare"),
+            ("/projects/", "list"),
+            (f"/projects/{data['detail_id']}/", "detail"),
+        ]
+        print(f"{data['projects']} projects; measuring …", flush=True)
+        results += run_server(label="cached", env=env, pages=pages, args=args, pool=pool)
+        results += run_server(
+            label="uncached",
+            env=server_environment(database_url, "off"),
+            pages=pages,
+            args=args,
+            pool=pool,
+        )
+    finally:
+        pool.terminate()
+        pool.join()
+        if database_created:
+            drop_database(args.server)
+    meta["load"] = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    report, passed = table(results, meta)
+    print()
+    print(report)
+    print(f"\n(total time {time.monotonic() - started:.0f} s)")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""Public pages of the departments responsible for the projects: the list and one department."""
+
+from django.http import Http404
+from django.shortcuts import render
+
+from minsheng.cache import public_page
+from projects.selectors import public_plans
+from projects.services import lights_ensure_current
+
+from . import selectors
+
+
+def _year_query(plans, plan) -> str:
+    """The query string that keeps an older plan chosen on links between department pages."""
+    if plan is None or plan == plans[0]:
+        return ""
+    return f"?year={plan.year}"
+
+
+def _chosen_plan(request):
+    """The published plans and the one the page shows: ``?year=``, else the newest.
+
+    A year that is malformed or has no published plan is a page that does not exist.
+    """
+    plans = public_plans()
+    year = request.GET.get("year", "").strip()
+    if not year:
+        return plans, selectors.plan_for_year(plans, None)
+    if not year.isascii() or not year.isdigit() or len(year) != 4:
+        raise Http404("no such plan")
+    plan = selectors.plan_for_year(plans, int(year))
+    if plan is None:
+        raise Http404("no such plan")
+    return plans, plan
+
+
+@public_page
+def department_list(request):
+    """Every department with projects in the plan, grouped by kind, with how they stand."""
+    lights_ensure_current()
+    plans, plan = _chosen_plan(request)
+    groups = selectors.departments_by_kind(plan) if plan is not None else []
+    return render(
+        request,
+        "departments/list.html",
+        {
+            "plans": plans,
+            "plan": plan,
+            "year_query": _year_query(plans, plan),
+            "groups": groups,
+        },
+    )
+
+
+@public_page
+def department_detail(request, pk: int):
+    """One department: the projects it leads and those it helps on, in the chosen plan."""
+    lights_ensure_current()
+    plans, plan = _chosen_plan(request)
+    department = selectors.department_with_figures(pk, plan)
+    if department is None:
+        raise Http404("no such department")
+    led = cooperating = []
+    if plan is not None:
+        led, cooperating = selectors.department_projects(department, plan)
+    return render(
+        request,
+        "departments/detail.html",
+        {
+            "plans": plans,
+            "plan": plan,
+            "year_query": _year_query(plans, plan),
+            "department": department,
+            "led_projects": led,
+            "cooperating_projects": cooperating,
+        },
+    )

@@ -1,0 +1,124 @@
+"""Whole-page cache for anonymous visitors, dropped as soon as the data it shows changes.
+
+The key holds a generation (a random token) that every change to the portal's data bumps (signals
+in ``minsheng.apps``), the language, the elder-friendly mode, the portal's date (a new day
+recomputes lights) and the full path with its query string. Staff and anything but GET/HEAD
+bypass it. Works with the in-process cache (default) and Redis (``REDIS_URL``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import translation
+
+from . import clock
+from .views import CARE_COOKIE
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "public-pages:generation"
+TIMEOUT = 600
+
+
+def _new_generation() -> str:
+    # Random rather than a counter: if the key is evicted or the cache restarts, a counter
+    # would start again at a number that older (stale) pages may still be stored under.
+    return secrets.token_hex(8)
+
+
+def _generation() -> str:
+    try:
+        generation = cache.get(GENERATION_KEY)
+        if generation is None:
+            cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+            generation = cache.get(GENERATION_KEY)
+        return generation or "none"
+    except Exception:  # a cache outage must not take the pages down
+        logger.warning("page cache unavailable", exc_info=True)
+        return "none"
+
+
+def invalidate_public_pages(**_signal_kwargs) -> None:
+    """Make every cached public page stale once the current transaction commits.
+
+    After the commit, not before: a page rendered between the change and the commit would
+    otherwise be cached with the old data under the new generation.
+    """
+    transaction.on_commit(_bump_generation)
+
+
+def _bump_generation() -> None:
+    # A plain set of a new random value: nothing to go wrong when the key is missing, and two
+    # writers bumping at once both leave a generation no stored page was rendered under.
+    try:
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception:  # the change is committed; a failed invalidation must not undo the request
+        logger.warning("page cache unavailable for invalidation", exc_info=True)
+
+
+def _key(request) -> str:
+    # Scheme and host too: a page may carry absolute links built from the request. The raw
+    # Host header: CommonMiddleware has already validated it, and get_host() would again.
+    address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    care = "care" if request.COOKIES.get(CARE_COOKIE) == "1" else "std"
+    return f"public-page:{_generation()}:{translation.get_language()}:{care}:{clock.today():%Y%m%d}:{digest}"
+
+
+def _signed_in(request) -> bool:
+    # Users sign in through the session only: without a session cookie nobody is signed in,
+    # and the lazy user and its session need not be built (a good part of a hit's cost).
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
+def _cacheable(request, response) -> bool:
+    """Only a plain 200 page that is the same for every anonymous visitor may be shared."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    # A page that used the CSRF token or changed the session is personal, even though the
+    # cookies that go with it are only added by middleware after the view returns.
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    return not (session is not None and session.modified)
+
+
+def public_page(view):
+    """Cache a public view's successful responses for anonymous GET requests."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or _signed_in(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        try:
+            cached = cache.get(key)
+        except Exception:
+            cached = None
+        if cached is not None:
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _cacheable(request, response):
+            try:
+                cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            except Exception:
+                logger.warning("page cache unavailable for storing", exc_info=True)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    return wrapper

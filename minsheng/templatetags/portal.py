@@ -1,0 +1,79 @@
+"""Numbers, percentages and lights as officials write them."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+from projects.choices import Light
+
+register = template.Library()
+
+LIGHT_ICONS = {
+    Light.GREEN: "●",
+    Light.YELLOW: "▲",
+    Light.RED: "■",
+    Light.COMPLETED: "✔",
+    Light.NOT_STARTED: "○",
+    Light.SUSPENDED: "‖",
+}
+
+
+def _decimal(value):
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+
+
+@register.filter
+def pct(value):
+    """A percentage with at most one decimal and no trailing zero: 55, 55.5 (no % sign)."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    text = f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+@register.filter
+def amount(value):
+    """An amount (万元 or a count) with thousands separators and at most two decimals."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def percent_of(part, whole):
+    """``part`` as a percentage of ``whole`` (one decimal), or None when whole is zero."""
+    part, whole = _decimal(part), _decimal(whole)
+    if part is None or not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def bar_width(value):
+    """A progress value clamped to 0–100 for a bar's width."""
+    number = _decimal(value) or Decimal(0)
+    return f"{max(Decimal(0), min(Decimal(100), number)):f}"
+
+
+@register.simple_tag
+def light_badge(light, reason=""):
+    """The light as icon and word in its colour: colour is never the only signal."""
+    try:
+        label = Light(light).label
+    except ValueError:
+        return ""
+    return format_html(
+        '<span class="light light--{}"{}><span aria-hidden="true">{}</span> {}</span>',
+        light,
+        format_html(' title="{}"', reason) if reason else "",
+        LIGHT_ICONS.get(light, ""),
+        label,
+    )

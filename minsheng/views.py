@@ -1,0 +1,82 @@
+"""Site-wide views: the elder-friendly mode and language switches, and the error pages."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
+from django.template import loader
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+CARE_COOKIE = "ms_care"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _safe_next(request) -> str:
+    target = request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+@require_GET
+def care_mode(request, state: str):
+    """Switch the elder-friendly mode (关怀版) on or off and go back; remembered in a cookie.
+
+    A plain link rather than a form, so public pages carry no per-visitor token and can be
+    cached for everyone.
+    """
+    response = HttpResponseRedirect(_safe_next(request))
+    if state == "on":
+        response.set_cookie(CARE_COOKIE, "1", max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    else:
+        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+    return response
+
+
+@require_GET
+def switch_language(request, code: str):
+    """Choose the page language (简体中文 / English) and go back; remembered in a cookie."""
+    response = HttpResponseRedirect(_safe_next(request))
+    if code in {language for language, _name in settings.LANGUAGES}:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=ONE_YEAR, samesite="Lax", httponly=True
+        )
+    return response
+
+
+def page_not_found(request, exception):
+    return render(request, "404.html", status=404)
+
+
+# Shown only if 500.html itself cannot be rendered.
+PLAIN_SERVER_ERROR = (
+    '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>500</title>'
+    "<h1>服务器错误 Server error (500)</h1>"
+    '<p><a href="/">返回首页 Home</a></p></html>'
+)
+
+
+def server_error(request):
+    """The 500 page, rendered without context processors, URL lookups or the database.
+
+    Something already failed; the page must not fail again for the same reason (a database
+    that is down, a context processor that raises), so it gets only settings and a cookie.
+    """
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_ORGANISER": settings.SITE_ORGANISER,
+        "SITE_CONTACT_PHONE": settings.SITE_CONTACT_PHONE,
+        "care_mode": request.COOKIES.get(CARE_COOKIE) == "1",
+    }
+    try:
+        body = loader.get_template("500.html").render(context)
+    except Exception:
+        logger.exception("the 500 page could not be rendered")
+        body = PLAIN_SERVER_ERROR
+    return HttpResponseServerError(body)

@@ -1,0 +1,525 @@
+"""Reads of projects that know what the public may see.
+
+Residents see published projects of published plans, approved progress reports only and
+the attachments of those reports, never a department's contact details. The public pages
+and (later) the REST API read through these functions so that rule lives in one place.
+Each function runs a fixed number of queries whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import zip_longest
+from types import SimpleNamespace
+
+from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from departments.models import Area, Department
+from minsheng import clock
+from minsheng.templatetags.portal import amount, pct
+
+from .choices import AttachmentKind, Light, ProjectStatus, ReportState
+from .light import LightResult, Thresholds, compute_light
+from .models import (
+    Attachment,
+    BeneficiaryGroup,
+    Category,
+    Indicator,
+    Milestone,
+    Plan,
+    ProgressReport,
+    Project,
+)
+
+BEHIND_LIGHTS = (Light.YELLOW, Light.RED)
+LATEST_UPDATES = 10
+
+
+# --------------------------------------------------------------------------------------
+# Plans
+# --------------------------------------------------------------------------------------
+
+
+def public_plans() -> list[Plan]:
+    """Published plans, newest first (one query)."""
+    return list(Plan.objects.published().order_by("-year"))
+
+
+def current_plan() -> Plan | None:
+    """The newest published plan, which the site shows by default."""
+    return Plan.objects.published().order_by("-year").first()
+
+
+def public_plan(year) -> Plan:
+    """The published plan of ``year``; 404 for an unknown, unpublished or malformed year."""
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise Http404("No such plan") from None
+    plan = Plan.objects.published().filter(year=year).first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanHeadline:
+    """The plan's figures at a glance (首页核心指标)."""
+
+    projects: int
+    completed: int
+    in_progress: int
+    not_started: int
+    suspended: int
+    behind: int
+    yellow: int
+    red: int
+    average_progress: Decimal | None
+    planned_investment: Decimal
+    funds_disbursed: Decimal
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """Funds disbursed as a share of planned investment, in percent (资金执行率)."""
+        if not self.planned_investment:
+            return None
+        return (self.funds_disbursed * 100 / self.planned_investment).quantize(Decimal("0.1"))
+
+
+def plan_headline(plan: Plan) -> PlanHeadline:
+    """Counts and sums of a plan's published projects, in one query.
+
+    Overall progress is the plain average of every published project's progress, not
+    started ones included: a project that has not begun holds the plan back, and residents
+    read "overall progress" as how much of the whole list is done.
+    """
+    figures = (
+        Project.objects.published()
+        .filter(plan=plan)
+        .aggregate(
+            projects=Count("pk"),
+            completed=Count("pk", filter=Q(status=ProjectStatus.COMPLETED)),
+            in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
+            not_started=Count("pk", filter=Q(status=ProjectStatus.NOT_STARTED)),
+            suspended=Count("pk", filter=Q(status=ProjectStatus.SUSPENDED)),
+            behind=Count("pk", filter=Q(light__in=BEHIND_LIGHTS)),
+            yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+            red=Count("pk", filter=Q(light=Light.RED)),
+            average_progress=Avg("progress_percent"),
+            planned_investment=Sum("planned_investment"),
+            funds_disbursed=Sum("funds_disbursed"),
+        )
+    )
+    average = figures["average_progress"]
+    return PlanHeadline(
+        projects=figures["projects"],
+        completed=figures["completed"],
+        in_progress=figures["in_progress"],
+        not_started=figures["not_started"],
+        suspended=figures["suspended"],
+        behind=figures["behind"],
+        yellow=figures["yellow"],
+        red=figures["red"],
+        average_progress=None if average is None else Decimal(str(average)),
+        planned_investment=Decimal(str(figures["planned_investment"] or 0)),
+        funds_disbursed=Decimal(str(figures["funds_disbursed"] or 0)),
+    )
+
+
+def category_cards(plan: Plan) -> list[Category]:
+    """The plan's categories with ``project_count``, ``average_progress`` and ``behind`` (one query)."""
+    return list(
+        Category.objects.filter(projects__plan=plan, projects__published=True)
+        .annotate(
+            project_count=Count("projects"),
+            average_progress=Avg("projects__progress_percent"),
+            completed=Count("projects", filter=Q(projects__status=ProjectStatus.COMPLETED)),
+            behind=Count("projects", filter=Q(projects__light__in=BEHIND_LIGHTS)),
+        )
+        .order_by("order", "code")
+    )
+
+
+def _newest_first(queryset):
+    return queryset.order_by(F("reviewed_at").desc(nulls_last=True), "-period", "-pk")
+
+
+def approved_reports_of_plan(plan: Plan):
+    """Approved reports of the plan's published projects, newest approval first."""
+    return _newest_first(
+        ProgressReport.objects.approved()
+        .filter(project__plan=plan, project__published=True, project__plan__published=True)
+        .select_related("project")
+    )
+
+
+def approved_reports_of_project(project: Project):
+    """Approved reports of one project, newest approval first."""
+    return _newest_first(ProgressReport.objects.approved().filter(project=project)).select_related(
+        "project"
+    )
+
+
+def latest_updates(plan: Plan, limit: int = LATEST_UPDATES) -> list[ProgressReport]:
+    return list(approved_reports_of_plan(plan)[:limit])
+
+
+# --------------------------------------------------------------------------------------
+# Projects
+# --------------------------------------------------------------------------------------
+
+
+def public_projects():
+    """Published projects of published plans, with what a list shows."""
+    return (
+        Project.objects.published()
+        .select_related("plan", "category", "lead_department")
+        .order_by("plan__year", "number")
+    )
+
+
+# What a row of the project list shows, and what working out its light needs.
+LISTED_FIELDS = (
+    "plan_id",
+    "number",
+    "title",
+    "category__name",
+    "lead_department__name",
+    "lead_department__short_name",
+    "status",
+    "planned_start",
+    "planned_end",
+    "completed_on",
+    "progress_percent",
+    "light",
+    "light_reason",
+)
+
+
+def listed_projects():
+    """Published projects of published plans with the columns a list row needs only.
+
+    Ordered by number: lists filter on one plan, so the plan's year adds nothing but a sort.
+    """
+    return (
+        Project.objects.published()
+        .select_related("category", "lead_department")
+        .only(*LISTED_FIELDS)
+        .order_by("number")
+    )
+
+
+def _id_or_404(pk) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise Http404("No such project") from None
+
+
+def public_project(pk) -> Project:
+    """One published project of a published plan (no prefetching), or 404."""
+    project = public_projects().filter(pk=_id_or_404(pk)).first()
+    if project is None:
+        raise Http404("No such project")
+    return project
+
+
+class PreparedQuery:
+    """A query about one project, built by ``build(pk)`` and evaluated to a list.
+
+    ``values()`` querysets give dicts, plain ones model instances. Kept as one small type so
+    the page's reads are listed together below and each is a single query.
+    """
+
+    def __init__(self, build):
+        self.build = build
+
+    def __call__(self, pk: int | None = None) -> list:
+        return list(self.build(pk))
+
+
+_cooperating = PreparedQuery(
+    lambda pk: Department.objects.filter(cooperating_projects=pk).values("pk", "name")
+)
+_areas = PreparedQuery(lambda pk: Area.objects.filter(projects=pk).values("pk", "name"))
+_groups = PreparedQuery(
+    lambda pk: BeneficiaryGroup.objects.filter(projects=pk).values("pk", "name")
+)
+_milestones_of = PreparedQuery(
+    lambda pk: Milestone.objects.filter(project_id=pk).order_by("planned_date", "pk")
+)
+_indicators_of = PreparedQuery(
+    lambda pk: Indicator.objects.filter(project_id=pk).order_by("order", "pk")
+)
+_approved_reports_of = PreparedQuery(
+    lambda pk: ProgressReport.objects.approved().filter(project_id=pk).order_by("-period", "-pk")
+)
+# The project's own attachments and those of its approved reports, oldest first.
+_public_attachments_of = PreparedQuery(
+    lambda pk: Attachment.objects.filter(
+        Q(report__isnull=True) | Q(report__state=ReportState.APPROVED), project_id=pk
+    ).order_by("uploaded_at", "pk")
+)
+
+
+def project_for_public(pk) -> Project:
+    """One published project with everything its page shows, or 404 (eight queries).
+
+    Plain queries rather than prefetch chains, each compiled once per process: building
+    a queryset with eight prefetches cost more than the rest of the page. The project
+    gets, as lists:
+
+    - ``cooperating``, ``area_list``, ``group_list``: dicts with ``pk`` and ``name``;
+    - ``milestone_list`` (date order) and ``indicator_list``;
+    - ``approved_reports``: the approved ones only, newest month first, each with
+      ``public_attachments``;
+    - ``project_attachments``: those not tied to a report, since a report's photos appear
+      only once it is approved.
+    """
+    pk = _id_or_404(pk)
+    project = (
+        Project.objects.published()
+        .select_related("plan", "category", "lead_department")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404("No such project")
+    project.cooperating = _cooperating(pk)
+    project.area_list = _areas(pk)
+    project.group_list = _groups(pk)
+    project.milestone_list = _milestones_of(pk)
+    project.indicator_list = _indicators_of(pk)
+    reports = _approved_reports_of(pk)
+    by_report = {report.pk: report for report in reports}
+    project.project_attachments = []
+    for report in reports:
+        report.public_attachments = []
+    for attachment in _public_attachments_of(pk):
+        if attachment.report_id is None:
+            project.project_attachments.append(attachment)
+        elif attachment.report_id in by_report:
+            by_report[attachment.report_id].public_attachments.append(attachment)
+    project.approved_reports = reports
+    return project
+
+
+def live_light(project: Project, on_date: datetime.date | None = None) -> LightResult:
+    """The project's light worked out now, its reason in the active language.
+
+    Needs what ``project_for_public`` loads (milestones, approved reports): no query.
+    """
+    reports = getattr(project, "approved_reports", None)
+    latest = reports[0] if reports else None
+    return compute_light(
+        project,
+        _milestones(project),
+        latest,
+        on_date or clock.today(),
+        Thresholds.from_settings(),
+    )
+
+
+def _milestones(project: Project):
+    milestones = getattr(project, "milestone_list", None)
+    return project.milestones.all() if milestones is None else milestones
+
+
+def relabel_lights(projects: list[Project], on_date: datetime.date | None = None) -> None:
+    """Give listed projects ``light_reason`` in the active language (two queries).
+
+    Stored reasons are written in the site's language; a visitor who chose another one
+    gets them worked out again for the few projects on the page.
+    """
+    if not projects:
+        return
+    ids = [project.pk for project in projects]
+    milestones: dict[int, list[Milestone]] = {pk: [] for pk in ids}
+    for milestone in Milestone.objects.filter(project_id__in=ids).only(
+        "project_id", "title", "planned_date", "completed_on", "weight"
+    ):
+        milestones[milestone.project_id].append(milestone)
+    latest_period = (
+        ProgressReport.objects.approved()
+        .filter(project=OuterRef("pk"))
+        .order_by("-period")
+        .values("period")[:1]
+    )
+    periods = dict(
+        Project.objects.filter(pk__in=ids)
+        .annotate(latest=Subquery(latest_period))
+        .values_list("pk", "latest")
+    )
+    on_date = on_date or clock.today()
+    thresholds = Thresholds.from_settings()
+    for project in projects:
+        period = periods.get(project.pk)
+        report = _Period(period) if period else None
+        result = compute_light(project, milestones[project.pk], report, on_date, thresholds)
+        project.light = result.light
+        project.light_reason = result.reason
+
+
+class _Period:
+    __slots__ = ("period",)
+
+    def __init__(self, period):
+        self.period = period
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    milestone: Milestone
+    state: str  # "done", "overdue" or "upcoming"
+    days_overdue: int = 0
+
+
+def milestone_timeline(project: Project, on_date: datetime.date | None = None):
+    """The project's milestones in date order with their state on ``on_date``."""
+    on_date = on_date or clock.today()
+    timeline = []
+    for milestone in _milestones(project):
+        if milestone.completed_on:
+            timeline.append(MilestoneView(milestone, "done"))
+        elif milestone.planned_date < on_date:
+            timeline.append(MilestoneView(milestone, "overdue", milestone.days_overdue(on_date)))
+        else:
+            timeline.append(MilestoneView(milestone, "upcoming"))
+    return timeline
+
+
+@dataclass(frozen=True)
+class Photos:
+    """A project's own attachments sorted for the page."""
+
+    pairs: list  # (before, after) tuples, either may be None
+    photos: list
+    documents: list
+
+
+def project_photos(project: Project) -> Photos:
+    before, after, photos, documents = [], [], [], []
+    for attachment in project.project_attachments:
+        if not attachment.is_image:
+            documents.append(attachment)
+        elif attachment.kind == AttachmentKind.BEFORE:
+            before.append(attachment)
+        elif attachment.kind == AttachmentKind.AFTER:
+            after.append(attachment)
+        else:
+            photos.append(attachment)
+    return Photos(list(zip_longest(before, after)), photos, documents)
+
+
+# --------------------------------------------------------------------------------------
+# The change history in plain words
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    when: datetime.datetime
+    text: str
+
+
+def _status_label(value) -> str:
+    try:
+        return str(ProjectStatus(value).label)
+    except ValueError:
+        return value
+
+
+_history_of = PreparedQuery(
+    lambda pk: (
+        Project.history.model.objects.filter(id=pk)
+        .order_by("history_date", "history_id")
+        .values("history_date", "progress_percent", "funds_disbursed", "status")
+    )
+)
+
+
+def project_change_history(project: Project) -> list[HistoryLine]:
+    """What changed in the project's progress, funds and status, newest first (one query).
+
+    The lead department is named as the actor: residents follow departments, and the
+    names of staff users stay private.
+    """
+    records = [SimpleNamespace(**row) for row in _history_of(project.pk)]
+    actor = project.lead_department.display_name
+    lines: list[HistoryLine] = []
+    for previous, record in zip(records, records[1:], strict=False):
+        when = record.history_date
+        date = date_format(timezone.localtime(when).date(), "DATE_FORMAT")
+        if previous.progress_percent != record.progress_percent:
+            lines.append(
+                HistoryLine(
+                    when,
+                    _("%(date)s %(actor)s updated the progress from %(old)s%% to %(new)s%%")
+                    % {
+                        "date": date,
+                        "actor": actor,
+                        "old": pct(previous.progress_percent),
+                        "new": pct(record.progress_percent),
+                    },
+                )
+            )
+        if previous.funds_disbursed != record.funds_disbursed:
+            lines.append(
+                HistoryLine(
+                    when,
+                    _(
+                        "%(date)s %(actor)s updated the funds disbursed from %(old)s to %(new)s (10k yuan)"
+                    )
+                    % {
+                        "date": date,
+                        "actor": actor,
+                        "old": amount(previous.funds_disbursed),
+                        "new": amount(record.funds_disbursed),
+                    },
+                )
+            )
+        if previous.status != record.status:
+            lines.append(
+                HistoryLine(
+                    when,
+                    _("%(date)s %(actor)s changed the status from “%(old)s” to “%(new)s”")
+                    % {
+                        "date": date,
+                        "actor": actor,
+                        "old": _status_label(previous.status),
+                        "new": _status_label(record.status),
+                    },
+                )
+            )
+    lines.reverse()
+    return lines
+
+
+__all__ = [
+    "BEHIND_LIGHTS",
+    "PlanHeadline",
+    "PreparedQuery",
+    "approved_reports_of_plan",
+    "approved_reports_of_project",
+    "category_cards",
+    "current_plan",
+    "latest_updates",
+    "listed_projects",
+    "live_light",
+    "milestone_timeline",
+    "plan_headline",
+    "project_change_history",
+    "project_for_public",
+    "project_photos",
+    "public_plan",
+    "public_plans",
+    "public_project",
+    "public_projects",
+    "relabel_lights",
+]
