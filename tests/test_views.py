@@ -848,3 +848,15 @@ def photo(project, kind=AttachmentKind.PHOTO, report=None, title=""):
         content_type="image/png",
         size=len(buffer.getvalue()),
     )
+
+
+@pytest.mark.django_db
+def test_page_title_names_the_page_then_the_site(client):
+    # given a published plan
+    ProjectFactory()
+    # when the list is opened
+    page = client.get("/projects/").content.decode()
+    # then the title reads "<page> - <site>"
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert title.endswith(" - 禹会区民生实事公开平台")
+    assert not title.startswith(" - ")
