@@ -169,6 +169,20 @@ def demo_site(django_db_setup, django_db_blocker, _async_unsafe_allowed) -> Iter
             server.stop()
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(found)
+            _reset_sequences()
+
+
+def _reset_sequences() -> None:
+    """Restored rows keep their ids; PostgreSQL's sequences must move past them again."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(
+        no_style(), apps.get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 @pytest.fixture(scope="package")
