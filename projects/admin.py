@@ -16,7 +16,7 @@ from minsheng.services import ServiceError
 
 from . import services
 from .attachments import make_thumbnail
-from .choices import Light, ReportState
+from .choices import LIGHT_ICONS, Light, ReportState
 from .forms import AttachmentForm, ProgressReportForm, ReturnReportForm
 from .models import (
     Attachment,
@@ -29,15 +29,6 @@ from .models import (
     Project,
 )
 from .resources import IndicatorResource, MilestoneResource, ProjectResource
-
-LIGHT_ICONS = {
-    Light.GREEN: "●",
-    Light.YELLOW: "▲",
-    Light.RED: "■",
-    Light.COMPLETED: "✔",
-    Light.NOT_STARTED: "○",
-    Light.SUSPENDED: "‖",
-}
 
 
 def light_badge(light: str, reason: str = ""):

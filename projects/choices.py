@@ -20,6 +20,17 @@ class Light(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
+# The symbol shown beside each light's word, so colour is never the only signal.
+LIGHT_ICONS = {
+    Light.GREEN: "●",
+    Light.YELLOW: "▲",
+    Light.RED: "■",
+    Light.COMPLETED: "✔",
+    Light.NOT_STARTED: "○",
+    Light.SUSPENDED: "‖",
+}
+
+
 class FundingSource(models.TextChoices):
     DISTRICT = "district", _("District budget")
     HIGHER_LEVEL = "higher_level", _("Higher-level subsidy")

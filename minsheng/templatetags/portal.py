@@ -5,18 +5,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html
 
-from projects.choices import Light
+from projects.choices import LIGHT_ICONS, Light
 
 register = template.Library()
-
-LIGHT_ICONS = {
-    Light.GREEN: "●",
-    Light.YELLOW: "▲",
-    Light.RED: "■",
-    Light.COMPLETED: "✔",
-    Light.NOT_STARTED: "○",
-    Light.SUSPENDED: "‖",
-}
 
 
 def _decimal(value):
