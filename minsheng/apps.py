@@ -14,6 +14,10 @@ PUBLIC_MODELS = [
     "projects.Indicator",
     "projects.ProgressReport",
     "projects.Attachment",
+    "feedback.Comment",
+    "feedback.Reply",
+    "feedback.Rating",
+    "feedback.Suggestion",
 ]
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "import_export",
     "django_filters",
     "rest_framework",
+    "django_celery_beat",
     "minsheng",
     "departments",
     "projects",
@@ -178,6 +179,54 @@ MINSHENG_LIGHT = {
 }
 # Day of the month by which the month's progress report is due.
 MINSHENG_REPORT_DUE_DAY = env.int("REPORT_DUE_DAY", default=25)
+
+# Public feedback (feedback/): limits per client, as "<count>/<m|h|d>" separated by commas.
+MINSHENG_COMMENT_RATE = env.str("COMMENT_RATE", default="5/m,20/d")
+MINSHENG_RATING_RATE = env.str("RATING_RATE", default="10/m,60/d")
+MINSHENG_SUGGESTION_RATE = env.str("SUGGESTION_RATE", default="3/m,10/d")
+# Whether every comment waits for the coordinating office (True), or only those with a
+# sensitive word (False). A comment with a sensitive word is never published without review.
+MINSHENG_COMMENTS_PREMODERATED = env.bool("COMMENTS_PREMODERATED", default=True)
+# Working days (Chinese calendar) within which the lead department answers a comment.
+MINSHENG_REPLY_WORKING_DAYS = env.int("REPLY_WORKING_DAYS", default=5)
+# Where the client's address is read from: REMOTE_ADDR, or the header a trusted reverse proxy
+# sets (e.g. HTTP_X_REAL_IP). Only a salted hash of it is ever stored.
+MINSHENG_CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+MINSHENG_CLIENT_HASH_SALT = env.str("CLIENT_HASH_SALT", default="") or SECRET_KEY
+
+# Celery: Redis as the broker when REDIS_URL (or CELERY_BROKER_URL) is set. Without a broker
+# (the ``make run`` default) tasks run in the web process after the transaction commits.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
+# A task not acknowledged within this many seconds is given to another worker; retries back
+# off exponentially up to CELERY_RETRY_BACKOFF_MAX, well below it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 3,
+    "socket_timeout": 5,
+}
+CELERY_RETRY_BACKOFF_MAX = 600
+# A web request that enqueues a task must not hang when Redis is down.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,69 @@
+"""Who is asking, without keeping who they are: salted hashes of the address and the visitor.
+
+The client's address is needed for rate limits and abuse review, and is personal data: only
+an HMAC of it, keyed with a server-side salt (``MINSHENG_CLIENT_HASH_SALT``), is ever stored.
+A visitor is a random token in a signed cookie, so that a household behind one address (a
+mobile carrier's shared address, a school's network) can still rate once per person.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core import signing
+
+VISITOR_COOKIE = "minsheng_visitor"
+VISITOR_COOKIE_SALT = "minsheng.feedback.visitor"
+VISITOR_COOKIE_MAX_AGE = 3 * 365 * 24 * 3600
+
+
+def _digest(kind: str, value: str) -> str:
+    key = settings.MINSHENG_CLIENT_HASH_SALT.encode()
+    return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def client_address(request) -> str:
+    value = request.META.get(settings.MINSHENG_CLIENT_IP_HEADER) or request.META.get(
+        "REMOTE_ADDR", ""
+    )
+    # A proxy header may list several hops; the first is the client the proxy saw.
+    return value.split(",")[0].strip()
+
+
+def client_hash(request) -> str:
+    return _digest("client", client_address(request))
+
+
+def visitor_token(request) -> tuple[str, bool]:
+    """The visitor's token from their signed cookie, or a new one; and whether it is new."""
+    signed = request.COOKIES.get(VISITOR_COOKIE, "")
+    if signed:
+        try:
+            return (
+                signing.get_cookie_signer(salt=VISITOR_COOKIE_SALT).unsign(
+                    signed, max_age=VISITOR_COOKIE_MAX_AGE
+                ),
+                False,
+            )
+        except signing.BadSignature:
+            pass
+    return secrets.token_urlsafe(16), True
+
+
+def remember_visitor(response, token: str) -> None:
+    response.set_signed_cookie(
+        VISITOR_COOKIE,
+        token,
+        salt=VISITOR_COOKIE_SALT,
+        max_age=VISITOR_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
+def visitor_hash(token: str) -> str:
+    return _digest("visitor", token)
