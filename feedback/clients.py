@@ -13,7 +13,6 @@ import hmac
 import secrets
 
 from django.conf import settings
-from django.core import signing
 
 VISITOR_COOKIE = "minsheng_visitor"
 VISITOR_COOKIE_SALT = "minsheng.feedback.visitor"
@@ -39,17 +38,11 @@ def client_hash(request) -> str:
 
 def visitor_token(request) -> tuple[str, bool]:
     """The visitor's token from their signed cookie, or a new one; and whether it is new."""
-    signed = request.COOKIES.get(VISITOR_COOKIE, "")
-    if signed:
-        try:
-            return (
-                signing.get_cookie_signer(salt=VISITOR_COOKIE_SALT).unsign(
-                    signed, max_age=VISITOR_COOKIE_MAX_AGE
-                ),
-                False,
-            )
-        except signing.BadSignature:
-            pass
+    token = request.get_signed_cookie(
+        VISITOR_COOKIE, default=None, salt=VISITOR_COOKIE_SALT, max_age=VISITOR_COOKIE_MAX_AGE
+    )
+    if token:
+        return token, False
     return secrets.token_urlsafe(16), True
 
 

@@ -117,7 +117,7 @@ class Comment(models.Model):
         return f"{self.nickname}: {self.body[:30]}"
 
     def get_absolute_url(self):
-        return f"{self.project.get_absolute_url()}#comment-{self.pk}"
+        return reverse("projects:detail", args=[self.project_id]) + f"#comment-{self.pk}"
 
     @property
     def flagged_word_list(self) -> list[str]:

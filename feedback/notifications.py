@@ -41,7 +41,7 @@ def send_new_comment_mail(comment: Comment) -> int:
             "project": project,
             "site_name": settings.SITE_NAME,
             "admin_link": admin_url(reverse("admin:feedback_comment_change", args=[comment.pk])),
-            "public_link": admin_url(project.get_absolute_url()),
+            "public_link": admin_url(reverse("projects:detail", args=[project.pk])),
         }
         subject = render_to_string("feedback/email/comment_new_subject.txt", context)
         text = render_to_string("feedback/email/comment_new.txt", context)

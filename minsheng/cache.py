@@ -17,7 +17,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from . import clock
 from .views import CARE_COOKIE
@@ -25,6 +27,10 @@ from .views import CARE_COOKIE
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
+# Forms on cached pages carry this instead of the visitor's CSRF token; CsrfTokenFillMiddleware
+# puts the visitor's own token in its place on every response, whether served from the cache
+# or just rendered, so one cached page serves everyone and every form still has its token.
+CSRF_PLACEHOLDER = "__minsheng-csrf-token__"
 TIMEOUT = 600
 
 
@@ -91,6 +97,31 @@ def _cacheable(request, response) -> bool:
         return False
     session = getattr(request, "session", None)
     return not (session is not None and session.modified)
+
+
+class CsrfTokenFillMiddleware:
+    """Replace the CSRF placeholder of a page's forms with the visitor's token.
+
+    Listed after ``CsrfViewMiddleware``: asking for the token here marks the CSRF cookie to
+    be sent, which that middleware does on the way out.
+    """
+
+    placeholder = CSRF_PLACEHOLDER.encode()
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and self.placeholder in response.content
+        ):
+            token = get_token(request).encode()
+            response.content = response.content.replace(self.placeholder, token)
+            patch_vary_headers(response, ["Cookie"])
+        return response
 
 
 def public_page(view):

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "minsheng.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "minsheng.cache.CsrfTokenFillMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -142,6 +143,7 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "minsheng.views.csrf_failure"
 
 # Uploaded attachments: size limit in bytes and the accepted kinds (checked by content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
@@ -196,8 +198,8 @@ MINSHENG_CLIENT_HASH_SALT = env.str("CLIENT_HASH_SALT", default="") or SECRET_KE
 
 # Celery: Redis as the broker when REDIS_URL (or CELERY_BROKER_URL) is set. Without a broker
 # (the ``make run`` default) tasks run in the web process after the transaction commits.
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -50,6 +50,12 @@ def switch_language(request, code: str):
     return response
 
 
+def csrf_failure(request, reason=""):
+    """A form sent without a valid token: say what to do, in the portal's design."""
+    logger.info("CSRF failure on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 

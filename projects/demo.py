@@ -30,6 +30,7 @@ from django.db import transaction
 from departments.choices import AreaKind, DepartmentKind, MembershipRole
 from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, REPORTER_GROUP
+from feedback.demo import load_feedback_demo
 
 from .choices import FundingSource, Light, ProjectStatus, ReportState
 from .models import (
@@ -2328,6 +2329,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, on_date: datetime.date) -> Lo
         _load_memberships(writer, users, ref["departments"])
         for spec in PROJECTS:
             _load_project(writer, spec, ref, users)
+        load_feedback_demo(writer, plan=ref["plan"], users=users)
         lights_refresh(on_date=on_date)
     counts = Counter(Project.objects.filter(plan=ref["plan"]).values_list("light", flat=True))
     return LoadResult(

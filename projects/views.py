@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from feedback import selectors as feedback_selectors
 from minsheng import clock
 from minsheng.cache import public_page
 
@@ -116,7 +117,11 @@ def project_detail(request, pk):
         "explained_lights": EXPLAINED_LIGHTS,
         "today": today,
         "department_prefix": _url_prefix("departments:detail"),
+        "satisfaction": feedback_selectors.project_satisfaction(project.pk),
     }
+    context["comments"], context["more_comments"] = feedback_selectors.project_page_comments(
+        project.pk
+    )
     return render(request, "projects/project_detail.html", context)
 
 

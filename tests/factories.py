@@ -178,3 +178,61 @@ def coordinator(username: str = "coordinator"):
 
 def leader(username: str = "leader"):
     return staff_user(username, LEADERSHIP_GROUP)
+
+
+# --- public feedback ------------------------------------------------------------------------
+
+from feedback.choices import CommentState, RatingLevel, SuggestionState  # noqa: E402
+from feedback.models import Comment, Rating, Reply, SensitiveWord, Suggestion  # noqa: E402
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    project = factory.SubFactory(ProjectFactory)
+    nickname = factory.Sequence(lambda n: f"居民{n}")
+    contact = factory.Sequence(lambda n: f"1390552{n:04d}")
+    body = factory.Sequence(lambda n: f"希望项目早日完工，第{n}条留言")
+    state = CommentState.PENDING
+    reply_due_on = datetime.date(2024, 10, 14)
+    client_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class ReplyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reply
+
+    comment = factory.SubFactory(CommentFactory)
+    department = factory.LazyAttribute(lambda o: o.comment.project.lead_department)
+    body = "感谢关注，项目正在按计划推进。"
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    project = factory.SubFactory(ProjectFactory)
+    level = RatingLevel.SATISFIED
+    visitor_hash = factory.Sequence(lambda n: f"v{n:063x}")
+    client_hash = factory.Sequence(lambda n: f"c{n:063x}")
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    title = factory.Sequence(lambda n: f"建议增设社区食堂{n}")
+    description = "希望在社区增设老年食堂，方便老人就餐。"
+    nickname = factory.Sequence(lambda n: f"热心居民{n}")
+    contact = factory.Sequence(lambda n: f"1380552{n:04d}")
+    state = SuggestionState.RECEIVED
+    client_hash = factory.Sequence(lambda n: f"s{n:063x}")
+
+
+class SensitiveWordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SensitiveWord
+        django_get_or_create = ["word"]
+
+    word = factory.Sequence(lambda n: f"敏感词{n}")

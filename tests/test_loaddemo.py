@@ -16,6 +16,7 @@ from django.utils import translation
 from departments.choices import AreaKind, MembershipRole
 from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, REPORTER_GROUP
+from feedback.models import SensitiveWord, Suggestion
 from projects import demo
 from projects.choices import Light, ProjectStatus, ReportState
 from projects.models import (
@@ -58,6 +59,8 @@ def row_counts() -> dict[str, int]:
 
 def _remove_demo_data() -> None:
     Project.objects.all().delete()
+    Suggestion.objects.all().delete()
+    SensitiveWord.objects.all().delete()
     for model in (Plan, Category, BeneficiaryGroup, Membership, Department, Area):
         model.objects.all().delete()
     User.objects.filter(username__in=[spec["username"] for spec in demo.USERS]).delete()

@@ -650,9 +650,9 @@ def test_project_page_links_its_feed(client, portal):
     assert html.count(f'href="/feeds/projects/{school.pk}/"') == 2
 
 
-def test_project_page_leaves_the_feedback_block_empty(client, portal):
+def test_project_page_has_the_comments_and_the_satisfaction_widget(client, portal):
     html = page(client.get(f"/projects/{portal['school'].pk}/"))
-    assert "群众留言" not in html and "满意度" not in html
+    assert 'id="comments"' in html and 'id="satisfaction"' in html
 
 
 @pytest.mark.parametrize("which", ["hidden", "draft_plan_project"])
@@ -833,7 +833,7 @@ def test_page_queries_do_not_grow_with_the_number_of_projects(client, portal, la
     # Pinned, so a new query on a page is a decision rather than an accident.
     assert small["/"] == 5
     assert small["/projects/"] == (8 if language == "zh-hans" else 10)
-    assert small[f"/projects/{school.pk}/"] == 10
+    assert small[f"/projects/{school.pk}/"] == 12
 
 
 def photo(project, kind=AttachmentKind.PHOTO, report=None, title=""):

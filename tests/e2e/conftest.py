@@ -109,6 +109,11 @@ class DemoSite:
     late_project_reason: str
     late_project_milestones: tuple[MilestoneFact, ...]
     department_pk: int
+    # A project whose lead department has a demo account to answer residents' comments.
+    reply_project_pk: int
+    reply_project_title: str
+    reply_department_name: str
+    reply_username: str
 
 
 def _facts() -> dict:
@@ -131,7 +136,19 @@ def _facts() -> dict:
         )
         for milestone in late.milestones.order_by("planned_date", "pk")
     )
+    replier = "zhujian"
+    answered = (
+        published.filter(lead_department__memberships__user__username=replier)
+        .select_related("lead_department")
+        .order_by("number")
+        .first()
+    )
+    assert answered is not None, f"the demo account {replier} leads no project any more"
     return {
+        "reply_project_pk": answered.pk,
+        "reply_project_title": answered.title,
+        "reply_department_name": answered.lead_department.name,
+        "reply_username": replier,
         "plan_title": plan.title,
         "plan_year": plan.year,
         "project_count": published.count(),

@@ -19,6 +19,9 @@ PAGES = [
     ("project", lambda site: f"/projects/{site.late_project_pk}/", 200),
     ("department-list", lambda site: "/departments/", 200),
     ("department", lambda site: f"/departments/{site.department_pk}/", 200),
+    ("comments", lambda site: f"/projects/{site.reply_project_pk}/comments/", 200),
+    ("rating", lambda site: f"/projects/{site.reply_project_pk}/rating/", 200),
+    ("suggestions", lambda site: "/suggestions/", 200),
     ("not-found", lambda site: "/projects/999999999/", 404),
 ]
 PAGE_IDS = [name for name, _path, _status in PAGES]
