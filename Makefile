@@ -27,6 +27,10 @@ run: install
 	@echo "  禹会区民生实事公开平台 — http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Demo accounts (password: $(DEMO_PASSWORD)): admin, coordinator, leader, jiaoyu, weijian, zhujian"
 	@echo "  Lights are judged as of $(DEMO_AS_OF_DATE) (MINSHENG_AS_OF_DATE); set DEMO_AS_OF_DATE= for today."
+	@echo "  Reminders without a broker: DJANGO_DEBUG=true $(BIN)/python manage.py send_reminders [--date YYYY-MM-DD] [--dry-run]"
+	@echo "  With Redis: REDIS_URL=redis://127.0.0.1:6379/0 make run, and in two more terminals:"
+	@echo "    DJANGO_DEBUG=true REDIS_URL=redis://127.0.0.1:6379/0 $(BIN)/celery -A minsheng worker --loglevel=INFO"
+	@echo "    DJANGO_DEBUG=true REDIS_URL=redis://127.0.0.1:6379/0 $(BIN)/celery -A minsheng beat --loglevel=INFO"
 	@echo ""
 	DJANGO_DEBUG=true MINSHENG_AS_OF_DATE=$(DEMO_AS_OF_DATE) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "departments",
     "projects",
     "feedback",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="禹会区民生实事公开平台 <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds before an unanswering mail server counts as a failed delivery (retried later).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 LOGIN_URL = "admin:login"
 CSRF_FAILURE_VIEW = "minsheng.views.csrf_failure"
@@ -195,6 +198,25 @@ MINSHENG_REPLY_WORKING_DAYS = env.int("REPLY_WORKING_DAYS", default=5)
 # sets (e.g. HTTP_X_REAL_IP). Only a salted hash of it is ever stored.
 MINSHENG_CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
 MINSHENG_CLIENT_HASH_SALT = env.str("CLIENT_HASH_SALT", default="") or SECRET_KEY
+
+# Deadline reminders (notifications/, README "Reminders").
+# The class that sends text messages; the console backend writes them to the log.
+MINSHENG_SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
+# Days before a milestone's planned date on which its lead department's reporters are reminded.
+MINSHENG_MILESTONE_DUE_DAYS = (7, 3, 1)
+# An overdue milestone is notified on its first day overdue and then every this many days;
+# from ESCALATE_DAYS overdue on, the coordinating office is told as well.
+MINSHENG_OVERDUE_REPEAT_DAYS = 7
+MINSHENG_OVERDUE_ESCALATE_DAYS = env.int("OVERDUE_ESCALATE_DAYS", default=30)
+# Days before the monthly report's due day (MINSHENG_REPORT_DUE_DAY) on which it is reminded.
+MINSHENG_REPORT_REMINDER_DAYS = env.int("REPORT_REMINDER_DAYS", default=5)
+# The weekday (0 = Monday) on which ``send_reminders`` also sends the leadership digest.
+MINSHENG_DIGEST_WEEKDAY = env.int("DIGEST_WEEKDAY", default=0)
+# A delivery that failed is tried again by later scans (and task retries) up to this many
+# times in all; then it is marked as failed for good, for the administration to look into.
+MINSHENG_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# A reminder claimed by a scan that died before sending it may be claimed again after this.
+MINSHENG_REMINDER_CLAIM_TIMEOUT = 15 * 60
 
 # Celery: Redis as the broker when REDIS_URL (or CELERY_BROKER_URL) is set. Without a broker
 # (the ``make run`` default) tasks run in the web process after the transaction commits.

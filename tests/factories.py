@@ -236,3 +236,15 @@ class SensitiveWordFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["word"]
 
     word = factory.Sequence(lambda n: f"敏感词{n}")
+
+
+class NotificationProfileFactory(factory.django.DjangoModelFactory):
+    """How a user receives reminders (notifications app)."""
+
+    class Meta:
+        model = "notifications.NotificationProfile"
+        django_get_or_create = ["user"]
+
+    user = factory.SubFactory(UserFactory)
+    channel = "email"
+    mobile = ""

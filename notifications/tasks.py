@@ -1,0 +1,71 @@
+"""Thin Celery tasks of the reminders: parse the date, call a service, retry what failed.
+
+Both tasks are idempotent (the reminder log sends each reminder once), so they run with
+``acks_late``: a worker lost mid-scan leaves the message to another worker, which sends only
+what is still missing. Deliveries that failed (mail server down) make the task retry with
+exponential backoff, capped by ``CELERY_RETRY_BACKOFF_MAX``, below the broker's visibility
+timeout so that a waiting retry is never handed to a second worker as well.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import DatabaseError
+
+from minsheng import clock
+
+from .services import ScanResult, digest_send, reminders_send
+
+TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    # A database hiccup (or a deadlock between two scans) is worth another go.
+    "autoretry_for": (DatabaseError,),
+    "retry_backoff": 60,
+    "retry_backoff_max": settings.CELERY_RETRY_BACKOFF_MAX,
+    "retry_jitter": True,
+    "max_retries": 4,
+}
+
+
+def _date(on_date: str | None) -> datetime.date:
+    return datetime.date.fromisoformat(on_date) if on_date else clock.today()
+
+
+def _retry_failed(task, result: ScanResult) -> dict:
+    if result.failed and task.request.retries < task.max_retries:
+        countdown = get_exponential_backoff_interval(
+            factor=60,
+            retries=task.request.retries,
+            maximum=settings.CELERY_RETRY_BACKOFF_MAX,
+            full_jitter=True,
+        )
+        # The retry scans the same day, even when it runs after midnight.
+        raise task.retry(kwargs={"on_date": result.on_date.isoformat()}, countdown=countdown)
+    return result.as_dict()
+
+
+def _run(task, service, on_date: str | None) -> dict:
+    day = _date(on_date)
+    try:
+        result = service(on_date=day)
+    except SoftTimeLimitExceeded:
+        # A long scan stopped at its time limit (what it did not send was handed back):
+        # carry on in a fresh run, which skips everything already sent.
+        raise task.retry(kwargs={"on_date": day.isoformat()}, countdown=5) from None
+    return _retry_failed(task, result)
+
+
+@shared_task(name="notifications.reminders_send", **TASK_OPTIONS)
+def reminders_send_task(self, on_date: str | None = None) -> dict:
+    return _run(self, reminders_send, on_date)
+
+
+@shared_task(name="notifications.digest_send", **TASK_OPTIONS)
+def digest_send_task(self, on_date: str | None = None) -> dict:
+    return _run(self, digest_send, on_date)
