@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "departments",
     "projects",
     "feedback",
+    "dashboard",
     "notifications",
 ]
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("feedback.urls")),
     path("departments/", include("departments.urls")),
+    path("dashboard/", include("dashboard.urls")),
     path("feeds/", include("projects.feed_urls")),
     path("care/<str:state>/", views.care_mode, name="care-mode"),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),

@@ -2331,6 +2331,10 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, on_date: datetime.date) -> Lo
             _load_project(writer, spec, ref, users)
         load_feedback_demo(writer, plan=ref["plan"], users=users)
         lights_refresh(on_date=on_date)
+        # The dashboard's monthly trend: snapshots of the months so far (missing ones only).
+        from dashboard.services import snapshots_backfill
+
+        snapshots_backfill(until=on_date, today=on_date)
     counts = Counter(Project.objects.filter(plan=ref["plan"]).values_list("light", flat=True))
     return LoadResult(
         on_date=on_date,

@@ -78,3 +78,11 @@ def csrf_input():
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER
     )
+
+
+@register.filter
+def sees_dashboard(user) -> bool:
+    """Whether the leadership dashboard is open to ``user`` (leadership, coordinating office)."""
+    from departments.roles import sees_everything
+
+    return sees_everything(user)
