@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "import_export",
     "django_filters",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "minsheng",
     "departments",
@@ -263,3 +266,55 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("Yuhui District livelihood projects — administration")
+
+# The REST API (/api/v1/, README "Open data API"). Rates are "<count>/<second|minute|hour|day>".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first: a request without credentials is answered 401 with WWW-Authenticate.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["minsheng.api.permissions.ReadOrStaffWrite"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "minsheng.api.pagination.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "minsheng.api.throttles.AnonThrottle",
+        "minsheng.api.throttles.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="120/minute"),
+        "user": env.str("API_USER_RATE", default="600/minute"),
+        "token": env.str("API_TOKEN_RATE", default="10/minute"),
+    },
+    "EXCEPTION_HANDLER": "minsheng.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "minsheng.api.schema.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "禹会区民生实事开放数据接口 / Yuhui District livelihood projects open data API",
+    "DESCRIPTION": (
+        "公开数据（年度方案、领域、责任单位、区域、项目、节点、指标、已审核的进度报告、群众留言及答复、"
+        "满意度）任何人可读；责任单位工作人员凭令牌或登录会话填报进度。错误统一为 "
+        '{"code", "message", "fields"}。 / '
+        "Public data (plans, categories, departments, areas, projects, milestones, indicators, "
+        "approved progress reports, comments with answers, satisfaction) is open to all; "
+        "department staff report progress with a token or a signed-in session. Every error "
+        'has the shape {"code", "message", "fields"}.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.choices.ProjectStatus",
+        "LightEnum": "projects.choices.Light",
+        "ReportStateEnum": "projects.choices.ReportState",
+        "FundingSourceEnum": "projects.choices.FundingSource",
+        "AttachmentKindEnum": "projects.choices.AttachmentKind",
+        "DepartmentKindEnum": "departments.choices.DepartmentKind",
+        "AreaKindEnum": "departments.choices.AreaKind",
+    },
+}

@@ -17,6 +17,7 @@ urlpatterns = [
     path("care/<str:state>/", views.care_mode, name="care-mode"),
     path("lang/<str:code>/", views.switch_language, name="switch-language"),
     path("admin/", admin.site.urls),
+    path("api/", include("minsheng.api.urls")),  # /api/v1/, /api/schema/, /api/docs/
 ]
 
 handler404 = "minsheng.views.page_not_found"

@@ -105,7 +105,11 @@ class ProjectFilter(django_filters.FilterSet):
             data = data.copy()
             data["year"] = str(self.plans[0].year)
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.filters["year"].extra["choices"] = [(str(p.year), str(p.year)) for p in self.plans]
+        year = self.filters["year"]
+        year.extra["choices"] = [(str(p.year), str(p.year)) for p in self.plans]
+        # A form field built earlier from the class's filter (the API schema builds one) is
+        # copied along with it and has no choices: build it again with this request's years.
+        year.__dict__.pop("_field", None)
 
     @property
     def plan(self) -> Plan | None:
@@ -127,7 +131,7 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.filter(plan=plan)
 
     # The year is applied in filter_queryset, valid or not, so a bad year falls back.
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset, name, value: str):
         return queryset
 
     def filter_light(self, queryset, name, value):

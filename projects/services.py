@@ -19,7 +19,7 @@ from minsheng.services import ServiceError
 
 from .choices import ProjectStatus, ReportState
 from .light import Thresholds, compute_light
-from .models import Milestone, ProgressReport, Project
+from .models import Indicator, Milestone, ProgressReport, Project
 
 LIGHT_BATCH_SIZE = 500
 
@@ -157,6 +157,45 @@ def report_return(*, report: ProgressReport, by, reason: str) -> ProgressReport:
     report._history_user = by
     report.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
     return report
+
+
+def _check_can_change(*, project: Project, by, permission: str) -> None:
+    # The admin's rule for a project's milestones and indicators: the model permission of
+    # the user's group, and the lead department (or the coordinating office).
+    if not (
+        by.has_perm(permission)
+        and (is_coordinator(by) or project.lead_department_id in department_ids(by))
+    ):
+        raise PermissionDenied(_("Only the lead department can change this project."))
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, by, completed_on: datetime.date | None) -> Milestone:
+    """Record the day a milestone was completed (or clear it), and refresh the project's light."""
+    milestone = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
+    _check_can_change(project=milestone.project, by=by, permission="projects.change_milestone")
+    if completed_on is not None and completed_on > clock.today():
+        raise ServiceError(
+            {"completed_on": _("A milestone cannot be completed on a day still to come.")}
+        )
+    milestone.completed_on = completed_on
+    milestone.full_clean()
+    milestone._history_user = by
+    milestone.save(update_fields=["completed_on"])
+    project_refresh_light(project=milestone.project)
+    return milestone
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, by, actual_value: Decimal) -> Indicator:
+    """Record how far an indicator has got (its actual value)."""
+    indicator = Indicator.objects.select_for_update().select_related("project").get(pk=indicator.pk)
+    _check_can_change(project=indicator.project, by=by, permission="projects.change_indicator")
+    indicator.actual_value = actual_value
+    indicator.full_clean()
+    indicator._history_user = by
+    indicator.save(update_fields=["actual_value"])
+    return indicator
 
 
 def _light_queryset():

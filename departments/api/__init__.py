@@ -1,0 +1,1 @@
+"""The departments part of the REST API (``/api/v1/``)."""

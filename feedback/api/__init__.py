@@ -1,0 +1,1 @@
+"""The feedback part of the REST API (``/api/v1/``)."""

@@ -1,0 +1,39 @@
+"""Request rates per client (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``).
+
+DRF reads the rates once, when its throttle classes are imported; these read them on each
+request, so a changed setting (or a test's override) applies at once. Anonymous clients are
+told apart by the salted hash of their address (``feedback.clients``), which honours the
+``CLIENT_IP_HEADER`` set for a reverse proxy and keeps raw addresses out of the cache.
+"""
+
+from __future__ import annotations
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from feedback.clients import client_hash
+
+
+class _RatesFromSettings:
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_hash(request)
+
+
+class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
+    """Anonymous clients: ``anon`` requests per period."""
+
+
+class UserThrottle(_RatesFromSettings, UserRateThrottle):
+    """Signed-in users: ``user`` requests per period."""
+
+
+class TokenThrottle(_RatesFromSettings, SimpleRateThrottle):
+    """Attempts to obtain a token, per client, signed in or not: ``token`` per period."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,0 +1,172 @@
+"""The API's own views: its root, tokens, the schema and docs, and a JSON 404 under /api/."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import Resolver404, resolve
+from django.utils.encoding import force_str
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from .conditional import ConditionalReadMixin
+from .serializers import StrictFieldsMixin
+from .throttles import TokenThrottle
+
+API_TAG = "接口说明 / About the API"
+
+# Name in the root's answer → URL name of the list it points to.
+ENTRY_POINTS = {
+    "plans": "projects-api:plan-list",
+    "categories": "projects-api:category-list",
+    "beneficiary_groups": "projects-api:beneficiary-group-list",
+    "departments": "departments-api:department-list",
+    "areas": "departments-api:area-list",
+    "projects": "projects-api:project-list",
+    "reports": "projects-api:report-list",
+    "milestones": "projects-api:milestone-list",
+    "indicators": "projects-api:indicator-list",
+    "comments": "feedback-api:comment-list",
+    "satisfaction": "feedback-api:satisfaction-list",
+    "token": "api-token",
+    "schema": "api-schema",
+    "docs": "api-docs",
+}
+
+
+class ApiRootSerializer(serializers.Serializer):
+    plans = serializers.URLField(help_text="年度方案 / Annual plans.")
+    categories = serializers.URLField(help_text="领域 / Categories.")
+    beneficiary_groups = serializers.URLField(help_text="受益群体 / Beneficiary groups.")
+    departments = serializers.URLField(help_text="责任单位 / Departments.")
+    areas = serializers.URLField(help_text="区域 / Areas.")
+    projects = serializers.URLField(help_text="民生实事项目 / Livelihood projects.")
+    reports = serializers.URLField(help_text="进度报告 / Progress reports.")
+    milestones = serializers.URLField(help_text="节点 / Milestones.")
+    indicators = serializers.URLField(help_text="指标 / Indicators.")
+    comments = serializers.URLField(help_text="群众留言及回复 / Comments and replies.")
+    satisfaction = serializers.URLField(help_text="满意度 / Satisfaction.")
+    token = serializers.URLField(help_text="获取令牌 / Obtain a token.")
+    schema = serializers.URLField(help_text="OpenAPI 3 描述 / The OpenAPI 3 schema.")
+    docs = serializers.URLField(help_text="接口文档页面 / The documentation page.")
+
+
+class ApiRootView(ConditionalReadMixin, APIView):
+    @extend_schema(
+        tags=[API_TAG],
+        summary="接口目录 / API root",
+        description="列出各数据集的地址 / Lists the address of each data set.",
+        responses=ApiRootSerializer,
+    )
+    def get(self, request):
+        return Response(
+            {name: reverse(url_name, request=request) for name, url_name in ENTRY_POINTS.items()}
+        )
+
+
+class TokenRequestSerializer(StrictFieldsMixin, serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="用户名 / User name.")
+    password = serializers.CharField(
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="密码 / Password.",
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        help_text="令牌：请求头写作 Authorization: Token <令牌> / "
+        "The token: send it as the header Authorization: Token <token>."
+    )
+
+
+class TokenView(APIView):
+    """A staff user's API token: obtained with their user name and password, or revoked."""
+
+    def get_permissions(self):
+        if self.request.method == "DELETE":
+            return [IsAuthenticated()]
+        return [AllowAny()]
+
+    def get_throttles(self):
+        # Password guessing is held back per client, whoever is signed in.
+        if self.request.method == "POST":
+            return [TokenThrottle()]
+        return super().get_throttles()
+
+    @extend_schema(
+        tags=[API_TAG],
+        summary="获取令牌 / Obtain a token",
+        description=(
+            "用后台账号的用户名和密码换取令牌（仅限在职的工作人员账号），之后的写操作在请求头中带上 "
+            "Authorization: Token <令牌>。同一账号多次获取得到同一令牌。 / "
+            "Exchange the user name and password of an admin account (active staff only) for "
+            "a token, then send Authorization: Token <token> with each write. Asking again "
+            "gives the same token."
+        ),
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer},
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        # One answer for a wrong password, an unknown name and a resident's account alike.
+        if user is None or not (user.is_active and user.is_staff):
+            raise exceptions.ValidationError(
+                _("Unable to sign in with this user name and password.")
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+    @extend_schema(
+        tags=[API_TAG],
+        summary="作废令牌 / Revoke the token",
+        description="作废当前账号的令牌；之后可重新获取新令牌 / "
+        "Revoke the signed-in account's token; a new one can be obtained afterwards.",
+        request=None,
+        responses={204: OpenApiResponse(description="已作废 / Revoked.")},
+    )
+    def delete(self, request):
+        Token.objects.filter(user=request.user).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI 3 schema (YAML; ``?format=json`` for JSON)."""
+
+
+class DocsView(SpectacularSwaggerView):
+    """The schema as a documentation page (Swagger UI served from the portal's static files)."""
+
+
+@csrf_exempt  # a 404 whatever the method; a CSRF refusal would answer an HTML page instead
+def not_found(request, path=""):
+    """Any other address under /api/: a JSON 404, or the address with its missing slash."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            target = request.path + "/"
+            if request.META.get("QUERY_STRING"):
+                target += "?" + request.META["QUERY_STRING"]
+            if request.method in ("GET", "HEAD"):
+                return HttpResponsePermanentRedirect(target)
+    body = {"code": "not_found", "message": force_str(exceptions.NotFound.default_detail)}
+    body["fields"] = {}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

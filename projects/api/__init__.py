@@ -1,0 +1,1 @@
+"""The projects part of the REST API (``/api/v1/``)."""

@@ -1,0 +1,161 @@
+"""The API keeps the promises of its own OpenAPI schema (Schemathesis, property-based).
+
+For every operation of /api/schema/, Hypothesis builds requests, valid ones and broken ones
+(wrong types, values out of range, unknown fields, odd strings), sent as an anonymous client
+and as the coordinating office with a token. No answer may be a server error, and every
+answer must be one the schema describes: a documented status, its content type and a body
+matching its schema. The existing objects are also read through every operation, so the
+schemas of full answers are checked, not only those of 404s. Examples per operation are few
+and fixed (derandomized), so the run is short and repeatable.
+"""
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from tests.test_api import world  # noqa: F401 - the fixture
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
+EXAMPLES_PER_OPERATION = 10
+
+
+@pytest.fixture
+def api_schema(world, settings):  # noqa: F811 - the fixture imported above
+    # Many requests from one client in a few seconds: the anonymous rate must not answer 429.
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None, "token": None},
+    }
+    # Django's test client keeps the test's database connection open across requests; a bare
+    # WSGI application would close it at the end of each (PostgreSQL: mid-transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+def operations(schema):
+    found = [result.ok() for result in schema.get_all_operations()]
+    assert len(found) > 30
+    return found
+
+
+def real_ids(data):
+    """An existing object for each address with an id, for requests that get past the 404."""
+    school = data["school"]
+    submitted = school.reports.get(state="submitted").pk
+    return {
+        "/api/v1/projects/{id}/": school.pk,
+        "/api/v1/satisfaction/{id}/": school.pk,
+        "/api/v1/reports/{id}/": school.reports.approved().get().pk,
+        "/api/v1/reports/{id}/submit/": school.reports.get(state="draft").pk,
+        "/api/v1/reports/{id}/approve/": submitted,
+        "/api/v1/reports/{id}/return/": submitted,
+        "/api/v1/milestones/{id}/": school.milestones.first().pk,
+        "/api/v1/indicators/{id}/": school.indicators.first().pk,
+        "/api/v1/comments/{id}/": school.comments.published().first().pk,
+        "/api/v1/departments/{id}/": data["housing"].pk,
+        "/api/v1/areas/{id}/": data["chaoyang"].pk,
+        "/api/v1/categories/{id}/": data["education"].pk,
+        "/api/v1/beneficiary-groups/{id}/": data["children"].pk,
+        "/api/v1/plans/{year}/": 2024,
+        "/api/v1/plans/{year}/statistics/": 2024,
+    }
+
+
+def path_parameters(operation, ids):
+    if "{" not in operation.path:
+        return {}
+    name = "year" if "{year}" in operation.path else "id"
+    return {name: ids[operation.path]}
+
+
+def run(operation, headers, ids, before_each=lambda: None):
+    strategies = [
+        operation.as_strategy(GenerationMode.POSITIVE),
+        operation.as_strategy(GenerationMode.NEGATIVE),
+    ]
+    if "{" in operation.path:
+        # Half the requests name an object that exists: its body and rules get exercised.
+        existing = path_parameters(operation, ids)
+        strategies += [
+            operation.as_strategy(GenerationMode.POSITIVE, path_parameters=existing),
+            operation.as_strategy(GenerationMode.NEGATIVE, path_parameters=existing),
+        ]
+    strategy = st.one_of(*strategies)
+
+    @given(case=strategy)
+    @hypothesis_settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        # The schema's security schemes make Schemathesis invent credentials; send the real
+        # ones (or none) instead, so that reads and writes get past authentication.
+        case.headers = {
+            name: value
+            for name, value in (case.headers or {}).items()
+            if name.lower() not in ("authorization", "cookie")
+        }
+        case.headers.update(headers)
+        case.cookies = {}
+        before_each()
+        case.call_and_validate(checks=CHECKS)
+
+    check()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "coordinator"])
+def test_no_answer_breaks_the_schema(api_schema, world, who):  # noqa: F811
+    headers, before_each = {}, lambda: None
+    if who == "coordinator":
+        user = world["users"]["coordinator"]
+        key = Token.objects.create(user=user).key
+        headers["Authorization"] = f"Token {key}"
+
+        def before_each():
+            # DELETE /auth/token/ revokes it: bring it back for the next request.
+            Token.objects.get_or_create(key=key, defaults={"user": user})
+
+    ids = real_ids(world)
+    for operation in operations(api_schema):
+        run(operation, headers, ids, before_each)
+
+
+def test_existing_objects_answer_as_described(api_schema, world):  # noqa: F811
+    ids = real_ids(world)
+    checked = 0
+    for operation in operations(api_schema):
+        if operation.method.upper() != "GET":
+            continue
+        case = operation.Case(path_parameters=path_parameters(operation, ids))
+        response = case.call_and_validate(checks=CHECKS)
+        assert response.status_code == 200, (operation.path, response.status_code)
+        checked += 1
+    assert checked >= 20
