@@ -16,3 +16,6 @@ if os.environ.get("BENCH_CACHE", "on") == "off":
 
 # The benchmark requests no static file; no collectstatic, so WhiteNoise's folder is absent.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+
+# The benchmark talks plain HTTP to gunicorn on the loopback, as a TLS proxy would.
+SECURE_SSL_REDIRECT = False

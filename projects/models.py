@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -464,9 +465,27 @@ class ProgressReport(models.Model):
         return self.state in (ReportState.DRAFT, ReportState.RETURNED)
 
 
+# The suffix a stored file gets from the type its content was found to be (attachments.py).
+STORED_SUFFIXES = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "image/gif": ".gif",
+    "application/pdf": ".pdf",
+}
+
+
 def attachment_upload_to(instance, filename: str) -> str:
-    """Store uploads under a generated name; only the (lower-cased) suffix is kept."""
-    suffix = PurePath(filename).suffix.lower()[:10]
+    """Store uploads under a generated name; nothing of the sent name but a known suffix is kept.
+
+    The suffix follows the checked content (a PNG sent as ``photo.jpg`` is stored as ``.png``),
+    so that the web server serving the media folder names its type rightly. Office documents
+    (zip containers) keep their own suffix, which the check allowed only from a short list.
+    """
+    suffix = STORED_SUFFIXES.get(instance.content_type)
+    if suffix is None:
+        sent = PurePath(filename.replace("\\", "/").replace("\x00", "")).suffix.lower()
+        suffix = sent if re.fullmatch(r"\.[a-z0-9]{1,5}", sent) else ""
     today = datetime.date.today()
     return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 

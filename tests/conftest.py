@@ -55,3 +55,20 @@ def _tasks_run_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _login_lockout_off(settings):
+    """Tests sign in and fail to sign in freely; the lockout tests ask for ``login_lockout``."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture
+def login_lockout(settings, _login_lockout_off):
+    """Staff sign-in lockout as in production: 5 failures, 30 minutes' cool-off."""
+    from datetime import timedelta
+
+    settings.AXES_ENABLED = True
+    settings.AXES_FAILURE_LIMIT = 5
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=30)
+    return settings
