@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from minsheng.cache import public_page
 from minsheng.services import ServiceError
 from projects import selectors as project_selectors
-from projects.models import Category, Project
+from projects.models import Category
 
 from . import selectors, services
 from .clients import client_hash, remember_visitor, visitor_hash, visitor_token
@@ -30,10 +30,6 @@ logger = logging.getLogger(__name__)
 
 COMMENTS_PAGE_SIZE = 20
 SUGGESTIONS_PAGE_SIZE = 10
-
-
-def _published_project(pk) -> Project:
-    return project_selectors.public_project(pk)
 
 
 def _page(request, queryset, size):
@@ -53,7 +49,7 @@ def _refused(request, template, context, error: ServiceError):
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_comments(request, pk):
     """All published comments of a project, and the comment form (which posts here)."""
-    project = _published_project(pk)
+    project = project_selectors.public_project(pk)
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -98,7 +94,7 @@ def _comments_context(request, project, form):
 
 @require_GET
 def comment_sent(request, pk):
-    project = _published_project(pk)
+    project = project_selectors.public_project(pk)
     return render(
         request,
         "feedback/sent.html",
@@ -114,7 +110,7 @@ def comment_sent(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def project_rating(request, pk):
     """The satisfaction widget on its own page; the project page's widget posts here."""
-    project = _published_project(pk)
+    project = project_selectors.public_project(pk)
     form = RatingForm(request.POST or None)
     context = {"project": project, "rating_form": form}
     if request.method == "POST":
@@ -147,7 +143,7 @@ def project_rating(request, pk):
 
 @require_GET
 def rating_sent(request, pk):
-    project = _published_project(pk)
+    project = project_selectors.public_project(pk)
     return render(
         request,
         "feedback/sent.html",

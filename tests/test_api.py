@@ -1248,3 +1248,23 @@ def test_the_schema_does_not_upset_the_year_filter(api, world, client):
     rows = api.get(f"{API}/projects/?year=2023").json()["results"]
     assert [row["title"] for row in rows] == ["去年的项目"]
     assert client.get("/projects/?year=2023").context["plan"].year == 2023
+
+
+def test_a_forged_post_to_an_unknown_api_address_writes_nothing(db):
+    # given: a cross-site form post with no CSRF token and a hostile body
+    from django.apps import apps
+
+    client = APIClient(enforce_csrf_checks=True)
+    before = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+    # when
+    response = client.post("/api/v1/reports/../../admin/", {"<script>": "alert(1)"}, format="json")
+    other = client.post("/api/v1/nothing-here", {"state": "approved"}, format="json")
+
+    # then: a JSON 404, never a redirect or a page that echoes the input, and nothing written
+    for answer in (response, other):
+        assert answer.status_code == 404
+        assert answer["Content-Type"].startswith("application/json")
+        assert b"<script>" not in answer.content
+    after = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+    assert after == before

@@ -151,3 +151,11 @@ def test_json_log_lines():
     assert entry["request_id"] == "-"
     assert entry["project_id"] == 6
     assert entry["time"].endswith("+00:00")
+
+
+@pytest.mark.django_db
+def test_ready_refuses_writes_and_echoes_nothing(client, no_broker):
+    response = client.post("/healthz", {"<script>": "alert(1)"})
+
+    assert response.status_code == 405
+    assert b"<script>" not in response.content
