@@ -236,34 +236,55 @@ class _Period:
         self.period = period
 
 
+LIGHT_FIELDS = ["light", "light_reason", "expected_progress", "light_as_of"]
+
+
+def _light_values(project, milestones, report, on_date, thresholds) -> dict:
+    """The stored light columns of ``project`` (call in the portal's language: the reason)."""
+    result = compute_light(project, milestones, report, on_date, thresholds)
+    return {
+        "light": result.light,
+        "light_reason": result.reason[:500],
+        "expected_progress": result.expected_progress,
+        "light_as_of": on_date,
+    }
+
+
+def lights_set_new(projects, *, on_date: datetime.date | None = None) -> None:
+    """Give projects about to be created (no milestones, no reports yet) their light.
+
+    For bulk creation, which saves no light afterwards: the import writes them with it.
+    """
+    on_date = on_date or clock.today()
+    thresholds = Thresholds.from_settings()
+    with translation.override(settings.LANGUAGE_CODE):
+        for project in projects:
+            for key, value in _light_values(project, [], None, on_date, thresholds).items():
+                setattr(project, key, value)
+
+
 def _refresh(projects, on_date: datetime.date, thresholds: Thresholds) -> int:
-    changed = 0
+    changed = []
     with translation.override(settings.LANGUAGE_CODE):
         for project in projects:
             report = _Period(project.latest_report_period) if project.latest_report_period else None
-            result = compute_light(project, project.milestones.all(), report, on_date, thresholds)
-            values = {
-                "light": result.light,
-                "light_reason": result.reason[:500],
-                "expected_progress": result.expected_progress,
-                "light_as_of": on_date,
-            }
+            values = _light_values(project, project.milestones.all(), report, on_date, thresholds)
             if any(getattr(project, k) != v for k, v in values.items()):
-                # Derived columns: a plain UPDATE, so no history row and no updated_at bump.
-                Project.objects.filter(pk=project.pk).update(**values)
                 for key, value in values.items():
                     setattr(project, key, value)
-                changed += 1
+                changed.append(project)
     if changed:
+        # Derived columns only, in one UPDATE per batch: no history row, no updated_at bump.
+        Project.objects.bulk_update(changed, LIGHT_FIELDS)
         invalidate_public_pages()
-    return changed
+    return len(changed)
 
 
 def project_refresh_light(*, project: Project, on_date: datetime.date | None = None) -> Project:
     """Recompute and store one project's light (after its data changed)."""
     fresh = _light_queryset().get(pk=project.pk)
     _refresh([fresh], on_date or clock.today(), Thresholds.from_settings())
-    for key in ("light", "light_reason", "expected_progress", "light_as_of"):
+    for key in LIGHT_FIELDS:
         setattr(project, key, getattr(fresh, key))
     return project
 
