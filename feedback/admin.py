@@ -22,7 +22,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +31,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
+from minsheng.admin_actions import ServiceActionsMixin
 from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.services import ServiceError
 
@@ -181,7 +181,9 @@ REPLY_FIELDS = ["reply_due_on", "reply_status_display"]
 
 
 @admin.register(Comment)
-class CommentAdmin(DepartmentScopedAdminMixin, StaffExportMixin, SimpleHistoryAdmin):
+class CommentAdmin(
+    DepartmentScopedAdminMixin, ServiceActionsMixin, StaffExportMixin, SimpleHistoryAdmin
+):
     """The moderation queue and the comments a department answers.
 
     Nothing of a comment is edited on its page: its state moves through the approve and reject
@@ -397,51 +399,33 @@ class CommentAdmin(DepartmentScopedAdminMixin, StaffExportMixin, SimpleHistoryAd
 
     # --- moderation: bulk actions ---
 
-    def _bulk(self, request, queryset, service, done_message, **kwargs):
-        done, refused = 0, []
-        for comment in queryset:
-            try:
-                service(comment=comment, by=request.user, **kwargs)
-            except (ServiceError, PermissionDenied) as exc:
-                refused.append(f"{comment}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
-
     @admin.action(description=_("Approve and publish selected comments"), permissions=["moderate"])
     def approve_selected(self, request, queryset):
-        self._bulk(
+        self.run_service_on_each(
             request,
             queryset,
             services.comment_approve,
             lambda n: ngettext("%d comment published.", "%d comments published.", n) % n,
+            row_argument="comment",
         )
 
     @admin.action(description=_("Reject selected comments with a reason"), permissions=["moderate"])
     def reject_selected(self, request, queryset):
-        form = RejectCommentForm(request.POST if "reason" in request.POST else None)
-        if form.is_valid():
-            self._bulk(
+        return self.action_with_reason(
+            request,
+            RejectCommentForm(request.POST if "reason" in request.POST else None),
+            lambda data: self.run_service_on_each(
                 request,
                 queryset,
                 services.comment_reject,
                 lambda n: ngettext("%d comment rejected.", "%d comments rejected.", n) % n,
-                reason=form.cleaned_data["reason"],
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Reject comments"),
-            "opts": self.opts,
-            "comments": queryset.select_related("project"),
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/feedback/comment/reject_selected.html", context)
+                row_argument="comment",
+                reason=data["reason"],
+            ),
+            template="admin/feedback/comment/reject_selected.html",
+            title=_("Reject comments"),
+            comments=queryset.select_related("project"),
+        )
 
 
 @admin.register(Reply)

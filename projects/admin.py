@@ -1,8 +1,6 @@
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +9,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import department_ids, is_coordinator
+from minsheng.admin_actions import ServiceActionsMixin
 from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.services import ServiceError
 
@@ -387,7 +386,7 @@ class ReportAttachmentInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
+class ProgressReportAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, SimpleHistoryAdmin):
     form = ProgressReportForm
     change_form_template = "admin/projects/progressreport/change_form.html"
     # A report's state moves through the workflow only: restoring an old version would take
@@ -560,25 +559,21 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _bulk(self, request, queryset, service, done_message, **kwargs):
-        done, refused = 0, []
-        for report in queryset.select_related("project"):
-            try:
-                service(report=report, by=request.user, **kwargs)
-            except (ServiceError, PermissionDenied) as exc:
-                refused.append(f"{report}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done), messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, line, messages.WARNING)
+    def _each_report(self, request, queryset, service, done_message, **kwargs):
+        self.run_service_on_each(
+            request,
+            queryset.select_related("project"),
+            service,
+            done_message,
+            row_argument="report",
+            **kwargs,
+        )
 
     @admin.action(description=_("Submit selected reports for review"), permissions=["change"])
     def submit_selected(self, request, queryset):
         # Every selected report goes to the service, which refuses (with a message the user
         # sees) those of projects the user's department does not lead.
-        self._bulk(
+        self._each_report(
             request,
             queryset,
             services.report_submit,
@@ -587,7 +582,7 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve selected reports"), permissions=["review"])
     def approve_selected(self, request, queryset):
-        self._bulk(
+        self._each_report(
             request,
             queryset,
             services.report_approve,
@@ -596,26 +591,19 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Return selected reports with a reason"), permissions=["review"])
     def return_selected(self, request, queryset):
-        form = ReturnReportForm(request.POST if "return_reason" in request.POST else None)
-        if form.is_valid():
-            self._bulk(
+        return self.action_with_reason(
+            request,
+            ReturnReportForm(request.POST if "return_reason" in request.POST else None),
+            lambda data: self._each_report(
                 request,
                 queryset,
                 services.report_return,
                 lambda n: ngettext("%d report returned.", "%d reports returned.", n) % n,
-                reason=form.cleaned_data["return_reason"],
-            )
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Return reports"),
-            "opts": self.opts,
-            "queryset": queryset.select_related("project"),
-            "form": form,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(
-            request, "admin/projects/progressreport/return_selected.html", context
+                reason=data["return_reason"],
+            ),
+            template="admin/projects/progressreport/return_selected.html",
+            title=_("Return reports"),
+            queryset=queryset.select_related("project"),
         )
 
     def has_review_permission(self, request):
