@@ -20,13 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run_pages import (  # noqa: E402
-    PYTHON,
-    ROOT,
-    create_database,
-    drop_database,
-    server_environment,
-)
+from bench.common import add_server_argument, create_database, drop_database  # noqa: E402
+from bench.run_pages import DATABASE_NAME, PYTHON, ROOT, server_environment  # noqa: E402
 
 ROUNDS = 20
 # Functions whose cumulative time tells the story, by what a reader would call them.
@@ -98,7 +93,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*")
     parser.add_argument("--top", type=int, default=15)
-    parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432/")
+    add_server_argument(parser)
     parser.add_argument("--projects", type=int, default=500)
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -107,7 +102,7 @@ def main() -> int:
         profile_in_process(args.paths, args.top)
         return 0
 
-    database_url = create_database(args.server)
+    database_url = create_database(args.server, DATABASE_NAME)
     try:
         env = server_environment(database_url, "off")
         subprocess.run(
@@ -136,7 +131,7 @@ def main() -> int:
             check=True,
         )
     finally:
-        drop_database(args.server)
+        drop_database(args.server, DATABASE_NAME)
     return 0
 
 

@@ -1,8 +1,8 @@
 """Every benchmark in one run, one after another, and a summary of which met its target.
 
-    .venv/bin/python bench/run_all.py            # about 10 minutes: pages, dashboard, reminders
+    .venv/bin/python bench/run_all.py            # about 15 minutes
     .venv/bin/python bench/run_all.py --quick    # small data and short timings: a smoke run
-    .venv/bin/python bench/run_all.py --only pages dashboard
+    .venv/bin/python bench/run_all.py --only pages import
 
 Each benchmark is its own script (see bench/README.md): it creates its PostgreSQL database
 (``--server`` or ``BENCH_POSTGRES_URL``, default ``postgres://postgres@127.0.0.1:5432/``), prints
@@ -16,21 +16,32 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.common import DEFAULT_SERVER, postgres_version  # noqa: E402
 
 # name, script, what it compares, target, arguments of a quick run
 BENCHMARKS = [
     (
         "pages",
         "run_pages.py",
-        "public list and project page against a bare view, cached and uncached",
-        "≥ 0.70 cached, ≥ 0.25 uncached",
+        "public list and project page (cached, uncached), API list: against a bare view",
+        "pages ≥ 0.70 cached, ≥ 0.25 uncached; API: none set",
         ["--seconds", "2", "--warmup", "1", "--projects", "60"],
+    ),
+    (
+        "queries",
+        "run_queries.py",
+        "queries per page, API and admin list at 50 and at 10,000 projects",
+        "the same at both sizes",
+        ["--projects-large", "300"],
     ),
     (
         "dashboard",
@@ -44,10 +55,19 @@ BENCHMARKS = [
         "run_reminders.py",
         "daily reminder scan against a raw query",
         "≤ 2×",
-        ["--projects", "60", "--milestones", "10", "--rounds", "2"],
+        ["--projects", "400", "--milestones", "25", "--rounds", "2"],
+    ),
+    (
+        "import",
+        "run_import.py",
+        "10,000 spreadsheet rows through django-import-export against bulk_create",
+        "≤ 5×",
+        ["--rows", "1000", "--rounds", "1"],
     ),
 ]
 NAMES = [name for name, *_rest in BENCHMARKS]
+# Each benchmark ends with a line starting with this: its figures in one line.
+SUMMARY_PREFIX = "summary: "
 
 
 def main() -> int:
@@ -70,20 +90,53 @@ def main() -> int:
             command += ["--server", args.server]
         print(f"\n===== {name}: {' '.join(command[1:])}", flush=True)
         started = time.monotonic()
-        status = subprocess.call(command, cwd=ROOT, env=os.environ.copy())
+        status, figures = run(command)
         minutes = (time.monotonic() - started) / 60
         result = {0: "pass", 1: "target missed"}.get(status, f"failed (exit {status})")
-        results.append((name, what, target, result, minutes))
+        results.append((name, what, target, figures or "—", result, minutes))
 
     print(
         "\n===== summary"
         + (" (quick run: small data, figures not comparable)" if args.quick else "")
     )
-    print(f"{'benchmark':<10} | {'compares':<70} | {'target':<31} | {'result':<17} | minutes")
-    print(f"{'-' * 10}-+-{'-' * 70}-+-{'-' * 31}-+-{'-' * 17}-+--------")
-    for name, what, target, result, minutes in results:
-        print(f"{name:<10} | {what:<70} | {target:<31} | {result:<17} | {minutes:7.1f}")
+    print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}; {machine(args.server or DEFAULT_SERVER)}\n")
+    print("| benchmark | compares | figures | target | result | minutes |")
+    print("|---|---|---|---|---|---|")
+    for name, what, target, figures, result, minutes in results:
+        print(f"| {name} | {what} | {figures} | {target} | {result} | {minutes:.1f} |")
     return 0 if all(result == "pass" for *_rest, result, _minutes in results) else 1
+
+
+def run(command: list[str]) -> tuple[int, str]:
+    """Run one benchmark, showing its output as it comes; its status and its summary line."""
+    figures = ""
+    with subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+    ) as process:
+        for line in process.stdout:
+            print(line, end="", flush=True)
+            if line.startswith(SUMMARY_PREFIX):
+                figures = line.removeprefix(SUMMARY_PREFIX).strip()
+    return process.returncode, figures
+
+
+def machine(server: str) -> str:
+    """The machine the figures were measured on."""
+    try:
+        postgres = f"PostgreSQL {postgres_version(server)}"
+    except Exception:  # the benchmarks' output says what failed; this is only a label
+        postgres = "PostgreSQL unreachable"
+    load = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{postgres}, load average at the end {load}"
+    )
 
 
 if __name__ == "__main__":

@@ -37,10 +37,16 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run_pages import _admin_connection, postgres_version  # noqa: E402
+from bench.common import (  # noqa: E402
+    AS_OF_DATE,
+    add_server_argument,
+    create_database,
+    drop_database,
+    postgres_version,
+    setup_django,
+)
 
 DATABASE_NAME = "minsheng_bench_dashboard"
-AS_OF_DATE = "2024-09-30"  # the demo plan seen in the middle of its year
 TARGET = 1.5
 EXTRA_DEPARTMENTS = 78  # with the demo's 22: a hundred lead departments
 
@@ -48,43 +54,6 @@ EXTRA_DEPARTMENTS = 78  # with the demo's 22: a hundred lead departments
 # --------------------------------------------------------------------------------------
 # The database
 # --------------------------------------------------------------------------------------
-
-
-def drop_database(server_url: str) -> None:
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-    finally:
-        connection.close()
-
-
-def create_database(server_url: str) -> str:
-    drop_database(server_url)  # left over from an interrupted run
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    finally:
-        connection.close()
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
-
-
-def setup_django(database_url: str) -> None:
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="minsheng.settings",
-        DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
-        DJANGO_DEBUG="false",
-        DATABASE_URL=database_url,
-        MINSHENG_AS_OF_DATE=AS_OF_DATE,
-        DJANGO_STATIC_MANIFEST="false",
-        LOG_LEVEL="WARNING",
-    )
-    os.environ.pop("REDIS_URL", None)
-    import django
-
-    django.setup()
 
 
 # --------------------------------------------------------------------------------------
@@ -542,11 +511,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/"),
-        help="PostgreSQL server to create the bench database on (env BENCH_POSTGRES_URL)",
-    )
+    add_server_argument(parser)
     parser.add_argument("--projects", type=int, default=10_000, help="projects in the plan")
     parser.add_argument("--milestones", type=int, default=100_000, help="milestones in the plan")
     parser.add_argument("--repeat", type=int, default=20, help="timed runs of each side")
@@ -571,7 +536,7 @@ def main() -> int:
             parts = urlsplit(args.server)
             database_url = urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
         else:
-            database_url = create_database(args.server)
+            database_url = create_database(args.server, DATABASE_NAME)
         database_created = not args.keep
         setup_django(database_url)
         from django.core.management import call_command
@@ -595,7 +560,7 @@ def main() -> int:
         connections.close_all()
     finally:
         if database_created:
-            drop_database(args.server)
+            drop_database(args.server, DATABASE_NAME)
     meta["load"] = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     ratio = result["orm"] / result["raw"]
     passed = ratio <= TARGET and not result["differences"]
@@ -630,6 +595,11 @@ def main() -> int:
     if result["differences"]:
         print("the two sides disagree:\n  " + "\n  ".join(result["differences"]))
     print(f"\n(total time {time.monotonic() - started:.0f} s)")
+    print(
+        f"summary: {counts['plan_projects']:,} projects, {counts['plan_milestones']:,} milestones: "
+        f"{result['orm'] * 1000:.0f} ms against {result['raw'] * 1000:.0f} ms of raw SQL, "
+        f"{ratio:.2f}×" + ("; the two sides disagree" if result["differences"] else "")
+    )
     return 0 if passed else 1
 
 

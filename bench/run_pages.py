@@ -37,13 +37,22 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    AS_OF_DATE,
+    add_server_argument,
+    create_database,
+    drop_database,
+    postgres_version,
+)
+
 PYTHON = sys.executable
 DATABASE_NAME = "minsheng_bench"
-AS_OF_DATE = "2024-09-30"  # the demo plan is seen in the middle of its year
 TARGETS = {"cached": 0.7, "uncached": 0.25}
+API_LIST = "/api/v1/projects/"  # the first page of the list, as JSON: measured, no target
 
 
 @dataclass
@@ -59,47 +68,6 @@ class Result:
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-
-# --------------------------------------------------------------------------------------
-# The database
-# --------------------------------------------------------------------------------------
-
-
-def _admin_connection(server_url: str):
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    connection = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    return connection
-
-
-def drop_database(server_url: str) -> None:
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-    finally:
-        connection.close()
-
-
-def create_database(server_url: str) -> str:
-    drop_database(server_url)  # left over from an interrupted run
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    finally:
-        connection.close()
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
 
 
 # --------------------------------------------------------------------------------------
@@ -123,6 +91,9 @@ def server_environment(database_url: str, cache: str) -> dict[str, str]:
         MINSHENG_AS_OF_DATE=AS_OF_DATE,
         BENCH_CACHE=cache,
         LOG_LEVEL="WARNING",
+        # The clients all come from 127.0.0.1: the API's per-client limit would answer 429.
+        # The throttle still runs (a cache read and write per request), as in production.
+        API_ANON_RATE="100000000/minute",
         PYTHONPATH=str(ROOT),
     )
     return env
@@ -291,6 +262,8 @@ def table(results: list[Result], meta: dict) -> tuple[str, bool]:
         ratio = result.rate / bare[result.server] if bare.get(result.server) else 0.0
         if result.label == "bare":
             target, verdict = "", ""
+        elif result.label == "api":
+            target, verdict = "—", "info"
         else:
             goal = TARGETS[result.server]
             ok = ratio >= goal and result.errors == 0
@@ -303,25 +276,33 @@ def table(results: list[Result], meta: dict) -> tuple[str, bool]:
     return "\n".join(lines), passed
 
 
-def postgres_version(server_url: str) -> str:
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            return cursor.fetchone()[0].split()[0]
-    finally:
-        connection.close()
+def summary(results: list[Result], meta: dict) -> str:
+    """One line: each address's ratio to the bare view of its server."""
+    bare = {r.server: r.rate for r in results if r.label == "bare"}
+    ratios = {
+        (r.server, r.label): r.rate / bare[r.server]
+        for r in results
+        if r.label != "bare" and bare.get(r.server)
+    }
+    parts = []
+    for server in ("cached", "uncached"):
+        if (server, "list") in ratios:
+            parts.append(
+                f"{server}: list {ratios[server, 'list']:.2f}, project {ratios[server, 'detail']:.2f}"
+            )
+    if ("cached", "api") in ratios:
+        parts.append(f"API list {ratios['cached', 'api']:.2f}")
+    bare_rate = bare.get("cached", 0.0)
+    return f"{meta.get('projects', '?')} projects, bare view {bare_rate:.0f} req/s; " + "; ".join(
+        parts
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/"),
-        help="PostgreSQL server to create the bench database on (env BENCH_POSTGRES_URL)",
-    )
+    add_server_argument(parser)
     parser.add_argument("--seconds", type=float, default=12, help="measuring time per address")
     parser.add_argument("--warmup", type=float, default=3, help="warm-up time per address")
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
@@ -345,7 +326,7 @@ def main() -> int:
     pool = multiprocessing.get_context("fork").Pool(args.concurrency)
     try:
         meta["postgres"] = postgres_version(args.server)
-        database_url = create_database(args.server)
+        database_url = create_database(args.server, DATABASE_NAME)
         database_created = True
         env = server_environment(database_url, "on")
         print(f"database {DATABASE_NAME}: migrating and loading data …", flush=True)
@@ -368,7 +349,11 @@ def main() -> int:
             (f"/projects/{data['detail_id']}/", "detail"),
         ]
         print(f"{data['projects']} projects; measuring …", flush=True)
-        results += run_server(label="cached", env=env, pages=pages, args=args, pool=pool)
+        # The API has no page cache (clients revalidate with ETags): it is measured once, on
+        # the server configured as in production.
+        results += run_server(
+            label="cached", env=env, pages=[*pages, (API_LIST, "api")], args=args, pool=pool
+        )
         results += run_server(
             label="uncached",
             env=server_environment(database_url, "off"),
@@ -380,12 +365,13 @@ def main() -> int:
         pool.terminate()
         pool.join()
         if database_created:
-            drop_database(args.server)
+            drop_database(args.server, DATABASE_NAME)
     meta["load"] = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     report, passed = table(results, meta)
     print()
     print(report)
     print(f"\n(total time {time.monotonic() - started:.0f} s)")
+    print("summary: " + summary(results, meta))
     return 0 if passed else 1
 
 

@@ -35,10 +35,15 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import (  # noqa: E402
+    add_server_argument,
+    create_database,
+    drop_database,
+)
 
 DATABASE_NAME = "minsheng_bench_reminders"
 ON_DATE = datetime.date(2024, 9, 30)
@@ -57,42 +62,6 @@ WHERE m.completed_on IS NULL
   AND p.status IN ('not_started', 'in_progress')
 ORDER BY m.id
 """
-
-
-def _admin_connection(server_url: str):
-    import psycopg2
-
-    parts = urlsplit(server_url)
-    connection = psycopg2.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password or None,
-        dbname="postgres",
-    )
-    connection.autocommit = True
-    return connection
-
-
-def drop_database(server_url: str) -> None:
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')
-    finally:
-        connection.close()
-
-
-def create_database(server_url: str) -> str:
-    drop_database(server_url)
-    connection = _admin_connection(server_url)
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
-    finally:
-        connection.close()
-    parts = urlsplit(server_url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{DATABASE_NAME}", "", ""))
 
 
 def populate(projects: int, milestones_per_project: int) -> None:
@@ -189,17 +158,13 @@ def best_of(rounds: int, function) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--server",
-        default=os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/"),
-        help="PostgreSQL server to create the bench database on (env BENCH_POSTGRES_URL)",
-    )
+    add_server_argument(parser)
     parser.add_argument("--projects", type=int, default=2000)
     parser.add_argument("--milestones", type=int, default=50, help="milestones per project")
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
 
-    database_url = create_database(args.server)
+    database_url = create_database(args.server, DATABASE_NAME)
     try:
         os.environ.update(
             DJANGO_SETTINGS_MODULE="minsheng.settings",
@@ -300,12 +265,17 @@ def main() -> int:
             f"  for scale, the selected milestones held at once: as model objects "
             f"{objects_peak / 2**20:.1f} MiB, as raw rows {rows_peak / 2**20:.1f} MiB"
         )
+        print(
+            f"summary: {milestones:,} milestones: steady scan {scan_seconds * 1000:.1f} ms against "
+            f"a raw query of {raw_seconds * 1000:.1f} ms, {ratio:.2f}×; "
+            f"dry run peak {dry_run_peak / 2**20:.1f} MiB"
+        )
         return 0 if ratio <= TARGET_RATIO else 1
     finally:
         from django.db import connections
 
         connections.close_all()
-        drop_database(args.server)
+        drop_database(args.server, DATABASE_NAME)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "feedback",
     "dashboard",
     "notifications",
+    "bench",
 ]
 
 MIDDLEWARE = [
