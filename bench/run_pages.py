@@ -51,7 +51,7 @@ from bench.common import (  # noqa: E402
 
 PYTHON = sys.executable
 DATABASE_NAME = "minsheng_bench"
-TARGETS = {"cached": 0.7, "uncached": 0.25}
+TARGETS = {"cached": 0.7, "uncached": 0.25, "redis": 0.7}
 API_LIST = "/api/v1/projects/"  # the first page of the list, as JSON: measured, no target
 
 
@@ -75,12 +75,14 @@ class Result:
 # --------------------------------------------------------------------------------------
 
 
-def server_environment(database_url: str, cache: str) -> dict[str, str]:
+def server_environment(database_url: str, cache: str, redis_url: str = "") -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"REDIS_URL", "DJANGO_DEBUG", "MINSHENG_AS_OF_DATE"}
     }
+    if redis_url:  # the page cache (and the broker, unused here) on Redis, as in production
+        env["REDIS_URL"] = redis_url
     env.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
         DJANGO_SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
@@ -276,6 +278,19 @@ def table(results: list[Result], meta: dict) -> tuple[str, bool]:
     return "\n".join(lines), passed
 
 
+def redis_ready(url: str) -> bool:
+    """Whether Redis answers at ``url``; its database is emptied (the benchmark's own)."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        client.flushdb()
+        client.close()
+    except (redis.RedisError, OSError, ValueError):
+        return False
+    return True
+
+
 def summary(results: list[Result], meta: dict) -> str:
     """One line: each address's ratio to the bare view of its server."""
     bare = {r.server: r.rate for r in results if r.label == "bare"}
@@ -285,7 +300,7 @@ def summary(results: list[Result], meta: dict) -> str:
         if r.label != "bare" and bare.get(r.server)
     }
     parts = []
-    for server in ("cached", "uncached"):
+    for server in ("cached", "uncached", "redis"):
         if (server, "list") in ratios:
             parts.append(
                 f"{server}: list {ratios[server, 'list']:.2f}, project {ratios[server, 'detail']:.2f}"
@@ -308,6 +323,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4, help="client processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--projects", type=int, default=500, help="projects in the plan")
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
+        help="Redis database for the third server's page cache, emptied before and after "
+        "(env BENCH_REDIS_URL); skipped when Redis does not answer",
+    )
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -361,6 +382,17 @@ def main() -> int:
             args=args,
             pool=pool,
         )
+        if redis_ready(args.redis):
+            results += run_server(
+                label="redis",
+                env=server_environment(database_url, "on", args.redis),
+                pages=pages,
+                args=args,
+                pool=pool,
+            )
+            redis_ready(args.redis)  # emptied again
+        else:
+            print(f"Redis does not answer at {args.redis}: no figures with the cache on Redis")
     finally:
         pool.terminate()
         pool.join()

@@ -1,9 +1,11 @@
 """Whole-page cache for anonymous visitors, dropped as soon as the data it shows changes.
 
-The key holds a generation (a random token) that every change to the portal's data bumps (signals
-in ``minsheng.apps``), the language, the elder-friendly mode, the portal's date (a new day
-recomputes lights) and the full path with its query string. Staff and anything but GET/HEAD
-bypass it. Works with the in-process cache (default) and Redis (``REDIS_URL``).
+The key holds the language, the elder-friendly mode, the portal's date (a new day recomputes
+lights) and the full address with its query string. A stored page carries the generation (a
+random token) current when it was rendered; every change to the portal's data replaces the
+generation (signals in ``minsheng.apps``), and a page of another generation is a miss. The
+generation and the page are read together (one round trip to Redis). Staff and anything but
+GET/HEAD bypass it. Works with the in-process cache (default) and Redis (``REDIS_URL``).
 """
 
 from __future__ import annotations
@@ -40,16 +42,24 @@ def _new_generation() -> str:
     return secrets.token_hex(8)
 
 
-def _generation() -> str:
+def _lookup(key: str) -> tuple[str | None, tuple | None]:
+    """The current generation and the page stored under ``key`` if it is of that generation.
+
+    The generation is None when the cache is down: the page is then neither read nor stored.
+    """
     try:
-        generation = cache.get(GENERATION_KEY)
-        if generation is None:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:  # first use, or evicted: whatever is stored is of no generation
             cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-            generation = cache.get(GENERATION_KEY)
-        return generation or "none"
+            return cache.get(GENERATION_KEY), None
     except Exception:  # a cache outage must not take the pages down
         logger.warning("page cache unavailable", exc_info=True)
-        return "none"
+        return None, None
+    stored = found.get(key)
+    if stored is not None and stored[0] == generation:
+        return generation, stored
+    return generation, None
 
 
 def invalidate_public_pages(**_signal_kwargs) -> None:
@@ -76,7 +86,7 @@ def _key(request) -> str:
     address = f"{request.scheme}://{request.META.get('HTTP_HOST', '')}{request.get_full_path()}"
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     care = "care" if request.COOKIES.get(CARE_COOKIE) == "1" else "std"
-    return f"public-page:{_generation()}:{translation.get_language()}:{care}:{clock.today():%Y%m%d}:{digest}"
+    return f"public-page:{translation.get_language()}:{care}:{clock.today():%Y%m%d}:{digest}"
 
 
 def _signed_in(request) -> bool:
@@ -132,21 +142,20 @@ def public_page(view):
         if request.method not in ("GET", "HEAD") or _signed_in(request):
             return view(request, *args, **kwargs)
         key = _key(request)
-        try:
-            cached = cache.get(key)
-        except Exception:
-            cached = None
+        generation, cached = _lookup(key)
         if cached is not None:
-            content, content_type = cached
+            _generation, content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
             response["X-Page-Cache"] = "hit"
             return response
+        # Stored with the generation read before rendering: a change committed meanwhile has
+        # replaced it, so this page is a miss from the next request on.
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if _cacheable(request, response):
+        if generation is not None and _cacheable(request, response):
             try:
-                cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+                cache.set(key, (generation, response.content, response["Content-Type"]), TIMEOUT)
             except Exception:
                 logger.warning("page cache unavailable for storing", exc_info=True)
             response["X-Page-Cache"] = "miss"

@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -266,6 +267,19 @@ def test_a_lost_generation_key_does_not_bring_back_stale_pages(client, project, 
     cache.delete(page_cache.GENERATION_KEY)
 
     assert cache_state(client, url) == "miss"
+
+
+def test_a_hit_reads_the_generation_and_the_page_in_one_round_trip(client, project, url):
+    client.get(url)  # stored
+
+    with mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many:
+        response = client.get(url)
+
+    # One get_many (an MGET on Redis) with the generation and the page, nothing else.
+    assert response["X-Page-Cache"] == "hit"
+    get_many.assert_called_once()
+    assert get_many.call_args.args[0][0] == page_cache.GENERATION_KEY
+    assert len(get_many.call_args.args[0]) == 2
 
 
 def test_pages_that_used_the_csrf_token_are_not_shared():
