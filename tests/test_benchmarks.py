@@ -1,0 +1,68 @@
+"""The benchmark command runs every benchmark to the end, on PostgreSQL for real.
+
+``bench/run_all.py --quick`` (small data, short timings: about two minutes) against the
+PostgreSQL server of the test database, and Redis on 127.0.0.1 when it answers. Timings are
+not judged here (a quick run's ratios mean little): every benchmark must finish and report
+its figures, and the query counts, which do not depend on the machine, must hold.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = ["pages", "queries", "dashboard", "reminders", "import"]
+
+pytestmark = pytest.mark.services
+
+
+def server_url() -> str:
+    params = connection.settings_dict
+    password = f":{params['PASSWORD']}" if params.get("PASSWORD") else ""
+    port = params.get("PORT") or 5432
+    return f"postgres://{params['USER']}{password}@{params['HOST'] or '127.0.0.1'}:{port}/"
+
+
+def summary_rows(output: str) -> dict[str, list[str]]:
+    """The final table's rows by benchmark: compares, figures, target, result, minutes."""
+    table = output.rsplit("===== summary", 1)[-1]
+    rows = {}
+    for line in table.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if cells and cells[0] in BENCHMARKS:
+            rows[cells[0]] = cells[1:]
+    return rows
+
+
+def test_every_benchmark_runs_to_the_end_and_reports_its_figures():
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmarks run on PostgreSQL: run with DATABASE_URL=postgres://…")
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+
+    finished = subprocess.run(
+        [sys.executable, "bench/run_all.py", "--quick", "--server", server_url()],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+
+    output = finished.stdout + finished.stderr
+    assert finished.returncode in (0, 1), output[-3000:]  # 1: a target missed, not a failure
+    rows = summary_rows(finished.stdout)
+    assert sorted(rows) == sorted(BENCHMARKS), output[-3000:]
+    for name, (_compares, figures, _target, result, _minutes) in rows.items():
+        assert result in ("pass", "target missed"), (name, result, output[-3000:])
+        assert figures != "—" and re.search(r"\d", figures), (name, figures)
+    # Not a timing: the same number of queries at both sizes holds on any machine.
+    assert rows["queries"][3] == "pass", output[-3000:]
+    assert re.search(r"bare view \d+ req/s", rows["pages"][1])
+    assert "API list" in rows["pages"][1]
