@@ -1,7 +1,7 @@
 """Every benchmark in one run, one after another, and a summary of which met its target.
 
     .venv/bin/python bench/run_all.py            # about 15 minutes
-    .venv/bin/python bench/run_all.py --quick    # small data and short timings: a smoke run
+    .venv/bin/python bench/run_all.py --quick    # small data and short timings: a smoke run (1–2 min)
     .venv/bin/python bench/run_all.py --only pages import
 
 Each benchmark is its own script (see bench/README.md): it creates its PostgreSQL database
@@ -34,14 +34,14 @@ BENCHMARKS = [
         "run_pages.py",
         "public list and project page (cached, uncached), API list: against a bare view",
         "pages ≥ 0.70 cached, ≥ 0.25 uncached; API: none set",
-        ["--seconds", "2", "--warmup", "1", "--projects", "60"],
+        ["--seconds", "1", "--warmup", "0.5", "--projects", "60"],
     ),
     (
         "queries",
         "run_queries.py",
         "queries per page, API and admin list at 50 and at 10,000 projects",
         "the same at both sizes",
-        ["--projects-large", "300"],
+        ["--projects-large", "150"],
     ),
     (
         "dashboard",
@@ -55,14 +55,14 @@ BENCHMARKS = [
         "run_reminders.py",
         "daily reminder scan against a raw query",
         "≤ 2×",
-        ["--projects", "400", "--milestones", "25", "--rounds", "2"],
+        ["--projects", "200", "--milestones", "20", "--rounds", "2"],
     ),
     (
         "import",
         "run_import.py",
         "10,000 spreadsheet rows through django-import-export against bulk_create",
         "≤ 5×",
-        ["--rows", "1000", "--rounds", "1"],
+        ["--rows", "500", "--rounds", "1"],
     ),
 ]
 NAMES = [name for name, *_rest in BENCHMARKS]
