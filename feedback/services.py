@@ -274,13 +274,6 @@ def suggestion_answer(*, suggestion: Suggestion, by, state: str, answer: str) ->
     return suggestion
 
 
-def comment_notify(*, comment: Comment) -> int:
-    """E-mail the lead department about a new comment; returns the number of messages sent."""
-    from .notifications import send_new_comment_mail
-
-    return send_new_comment_mail(comment)
-
-
 def lead_department_recipients(project: Project) -> list[str]:
     """E-mail addresses of the lead department: its active staff and its own address."""
     from django.contrib.auth import get_user_model

@@ -1,4 +1,4 @@
-"""Thin Celery tasks of the feedback app: load by id, call a service."""
+"""Thin Celery tasks of the feedback app: load by id, do the work."""
 
 from celery import shared_task
 from django.conf import settings
@@ -14,11 +14,12 @@ from .models import Comment
     max_retries=5,
 )
 def comment_notify_task(self, comment_id: int) -> int:
-    from .services import comment_notify
+    """E-mail the lead department about a new comment; returns the number of messages sent."""
+    from .notifications import send_new_comment_mail
 
     comment = (
         Comment.objects.select_related("project__lead_department").filter(pk=comment_id).first()
     )
     if comment is None:  # deleted before the worker got to it
         return 0
-    return comment_notify(comment=comment)
+    return send_new_comment_mail(comment)

@@ -520,6 +520,21 @@ INDICATOR_ID = OpenApiParameter(
 )
 
 
+class ProjectPartViewSet(ReadViewSet):
+    """Milestones and indicators: read like the rest, changed through their service by the
+    lead department (the service's keyword is the model's name: ``milestone=``)."""
+
+    def update_through(self, request, update_serializer_class, service):
+        part = self.get_object()
+        check_can_change(request.user, part.project)
+        serializer = update_serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        part = service(
+            **{part._meta.model_name: part}, by=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(part).data)
+
+
 @extend_schema_view(
     list=extend_schema(
         tags=[MILESTONE_TAG],
@@ -531,7 +546,7 @@ INDICATOR_ID = OpenApiParameter(
         tags=[MILESTONE_TAG], summary="节点 / One milestone", parameters=[MILESTONE_ID]
     ),
 )
-class MilestoneViewSet(ReadViewSet):
+class MilestoneViewSet(ProjectPartViewSet):
     serializer_class = MilestoneSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = MilestoneFilter
@@ -553,14 +568,7 @@ class MilestoneViewSet(ReadViewSet):
         responses=MilestoneSerializer,
     )
     def partial_update(self, request, pk=None):
-        milestone = self.get_object()
-        check_can_change(request.user, milestone.project)
-        serializer = MilestoneUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        milestone = services.milestone_update(
-            milestone=milestone, by=request.user, **serializer.validated_data
-        )
-        return Response(MilestoneSerializer(milestone, context=self.get_serializer_context()).data)
+        return self.update_through(request, MilestoneUpdateSerializer, services.milestone_update)
 
 
 @extend_schema_view(
@@ -574,7 +582,7 @@ class MilestoneViewSet(ReadViewSet):
         tags=[MILESTONE_TAG], summary="指标 / One indicator", parameters=[INDICATOR_ID]
     ),
 )
-class IndicatorViewSet(ReadViewSet):
+class IndicatorViewSet(ProjectPartViewSet):
     serializer_class = IndicatorSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = IndicatorFilter
@@ -595,11 +603,4 @@ class IndicatorViewSet(ReadViewSet):
         responses=IndicatorSerializer,
     )
     def partial_update(self, request, pk=None):
-        indicator = self.get_object()
-        check_can_change(request.user, indicator.project)
-        serializer = IndicatorUpdateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        indicator = services.indicator_update(
-            indicator=indicator, by=request.user, **serializer.validated_data
-        )
-        return Response(IndicatorSerializer(indicator, context=self.get_serializer_context()).data)
+        return self.update_through(request, IndicatorUpdateSerializer, services.indicator_update)

@@ -61,6 +61,10 @@ LIMITS = {
 }
 DEMO_PROJECTS = len(PROJECTS)
 ROWS_PER_BATCH = 2000
+# What a snapshot copies from the project itself (the rest says when and how it was taken).
+PROJECT_SNAPSHOT_FIELDS = [
+    name for name in SNAPSHOT_FIELDS if name not in ("as_of", "reconstructed", "taken_at")
+]
 RATINGS_PER_PROJECT = 3
 PENDING_EVERY = 5  # one comment in five awaits moderation; the others are published
 REPLY_EVERY = 2  # every second published comment has the lead department's reply
@@ -326,14 +330,7 @@ class Grower:
         )
         for start in range(0, len(ids), ROWS_PER_BATCH):
             rows = Project.objects.filter(pk__in=ids[start : start + ROWS_PER_BATCH]).values(
-                "pk",
-                "status",
-                "progress_percent",
-                "expected_progress",
-                "planned_investment",
-                "funds_disbursed",
-                "light",
-                "light_reason",
+                "pk", *PROJECT_SNAPSHOT_FIELDS
             )
             snapshots = [
                 ProjectSnapshot(
