@@ -116,7 +116,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "minsheng.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minsheng",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -1,0 +1,70 @@
+"""The Redis cache backend: Django's, with one Redis client per connection pool.
+
+The first tests need no server (building a client does not connect); the last runs the page
+cache's operations against the Redis of ``REDIS_URL`` and is skipped without it.
+"""
+
+import os
+
+import pytest
+
+from minsheng.redis_cache import RedisCache
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def backend(location="redis://127.0.0.1:6379/0"):
+    return RedisCache(location, {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+
+
+def test_every_call_gets_the_same_client_over_the_same_pool():
+    client = backend()._cache
+
+    first, second = client.get_client("a"), client.get_client("b", write=True)
+
+    assert first is second
+    assert first.connection_pool is client._get_connection_pool(write=False)
+    assert first.connection_pool.connection_kwargs["socket_timeout"] == 1
+
+
+def test_replicas_each_get_their_client():
+    client = backend("redis://127.0.0.1:6379/0,redis://127.0.0.1:6380/0")._cache
+
+    writer = client.get_client(write=True)
+    reader = client.get_client(write=False)  # the only other server
+
+    assert writer is not reader
+    assert writer.connection_pool.connection_kwargs["port"] == 6379
+    assert reader.connection_pool.connection_kwargs["port"] == 6380
+    assert client.get_client(write=False) is reader
+
+
+def test_an_unreachable_server_raises_as_django_s_backend_does():
+    import redis
+
+    cache = backend("redis://127.0.0.1:1/0")
+
+    with pytest.raises(redis.ConnectionError):
+        cache.get("anything")
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set REDIS_URL=redis://…")
+def test_the_page_cache_operations_against_redis():
+    cache = backend(REDIS_URL)
+    page = ("generation", "<html>页面</html>".encode(), "text/html; charset=utf-8")
+    try:
+        assert cache.add("test-redis-cache:generation", "g1", timeout=None)
+        assert not cache.add("test-redis-cache:generation", "g2", timeout=None)
+        cache.set("test-redis-cache:page", page, 60)
+
+        found = cache.get_many(["test-redis-cache:generation", "test-redis-cache:page"])
+
+        assert found == {"test-redis-cache:generation": "g1", "test-redis-cache:page": page}
+        assert cache.add("test-redis-cache:counter", 0)
+        assert cache.incr("test-redis-cache:counter") == 1
+        cache.delete("test-redis-cache:generation")
+        assert cache.get("test-redis-cache:generation") is None
+    finally:
+        cache.delete_many(
+            ["test-redis-cache:generation", "test-redis-cache:page", "test-redis-cache:counter"]
+        )
