@@ -10,8 +10,13 @@ What it does, in one run (about two and a half minutes):
    measures ``/bench/bare/``, ``/projects/`` and ``/projects/<id>/``;
 3. starts a second gunicorn whose page cache is Django's ``DummyCache`` (``BENCH_CACHE=off``)
    and measures the same three addresses: every page request renders in full, with its
-   queries; nothing is cached, so these are the honest "uncached" figures;
-4. prints each address's requests per second, its ratio to the bare view measured on the
+   queries; nothing is cached, so these are the honest "uncached" figures. On the same
+   server it measures each page's two parts alone (``bench/urls.py``): its SQL statements
+   replayed over a plain cursor (``/bench/sql/?path=…``) and its template rendered with the
+   context its view built once (``/bench/template/?path=…``), which bound what the whole
+   page can reach;
+4. when Redis answers, a third gunicorn with the page cache on Redis, as in production;
+5. prints each address's requests per second, its ratio to the bare view measured on the
    same server, the target and pass/fail; stops the servers and drops the database, always.
 
 The bare view is a plain ``HttpResponse`` behind the same middleware (sessions, language,
@@ -53,6 +58,10 @@ PYTHON = sys.executable
 DATABASE_NAME = "minsheng_bench"
 TARGETS = {"cached": 0.7, "uncached": 0.25, "redis": 0.7}
 API_LIST = "/api/v1/projects/"  # the first page of the list, as JSON: measured, no target
+# Each page's parts measured alone (bench/urls.py): its SQL replayed over a plain cursor, and
+# its template rendered with the context its view built once.
+PARTS = {"sql": "/bench/sql/?path=", "template": "/bench/template/?path="}
+INFO_LABELS = {"api"} | {f"{part}-{page}" for part in PARTS for page in ("list", "detail")}
 
 
 @dataclass
@@ -232,7 +241,7 @@ def run_server(*, label: str, env: dict, pages: list[tuple[str, str]], args, poo
             )
             results.append(Result(label, path, name, requests, elapsed, errors, cache_header))
             print(
-                f"  {label:8} {path:24} {requests / elapsed:8.1f} req/s  "
+                f"  {label:8} {path:36} {requests / elapsed:8.1f} req/s  "
                 f"errors {errors}  X-Page-Cache {cache_header}",
                 flush=True,
             )
@@ -255,16 +264,16 @@ def table(results: list[Result], meta: dict) -> tuple[str, bool]:
         f"{meta['seconds']:g} s per address after {meta['warmup']:g} s warm-up; "
         f"load average before {meta['load_before']}, after {meta['load']}",
         "",
-        f"| {'address':26} | {'server':8} | {'req/s':>8} | {'ratio to bare':>13} "
+        f"| {'address':36} | {'server':8} | {'req/s':>8} | {'ratio to bare':>13} "
         f"| {'target':>6} | {'result':6} |",
-        f"|{'-' * 28}|{'-' * 10}|{'-' * 10}|{'-' * 15}|{'-' * 8}|{'-' * 8}|",
+        f"|{'-' * 38}|{'-' * 10}|{'-' * 10}|{'-' * 15}|{'-' * 8}|{'-' * 8}|",
     ]
     passed = True
     for result in results:
         ratio = result.rate / bare[result.server] if bare.get(result.server) else 0.0
         if result.label == "bare":
             target, verdict = "", ""
-        elif result.label == "api":
+        elif result.label in INFO_LABELS:
             target, verdict = "—", "info"
         else:
             goal = TARGETS[result.server]
@@ -272,10 +281,33 @@ def table(results: list[Result], meta: dict) -> tuple[str, bool]:
             passed &= ok
             target, verdict = f"≥{goal:.2f}", "pass" if ok else "FAIL"
         lines.append(
-            f"| {result.path:26} | {result.server:8} | {result.rate:8.1f} | {ratio:13.2f} "
+            f"| {result.path:36} | {result.server:8} | {result.rate:8.1f} | {ratio:13.2f} "
             f"| {target:>6} | {verdict:6} |"
         )
+    for name, label in (("list", "/projects/"), ("detail", "project page")):
+        if (limit := ceiling(results, name)) is not None:
+            lines.append(
+                f"\n{label}: its SQL alone and its template alone each cost more than the "
+                f"uncached target leaves; the page cannot reach more than {limit:.2f} of the bare "
+                "view however little the rest costs."
+                if limit < TARGETS["uncached"]
+                else f"\n{label}: its SQL and template together allow up to {limit:.2f}."
+            )
     return "\n".join(lines), passed
+
+
+def ceiling(results: list[Result], name: str) -> float | None:
+    """The best ratio a page that runs this SQL and renders this template could reach.
+
+    With ``b`` the bare view's cost per request, a part measured alone at ratio ``r`` costs
+    ``b (1/r - 1)`` on top of it; a page that does both costs at least the sum.
+    """
+    bare = next((r.rate for r in results if r.server == "uncached" and r.label == "bare"), 0)
+    rates = {r.label: r.rate for r in results if r.server == "uncached"}
+    parts = [rates.get(f"{part}-{name}") for part in PARTS]
+    if not bare or not all(parts):
+        return None
+    return 1 / (1 + sum(bare / rate - 1 for rate in parts))
 
 
 def redis_ready(url: str) -> bool:
@@ -305,6 +337,15 @@ def summary(results: list[Result], meta: dict) -> str:
             parts.append(
                 f"{server}: list {ratios[server, 'list']:.2f}, project {ratios[server, 'detail']:.2f}"
             )
+    for part in PARTS:
+        if ("uncached", f"{part}-list") in ratios:
+            parts.append(
+                f"{part} alone: list {ratios['uncached', f'{part}-list']:.2f}, "
+                f"project {ratios['uncached', f'{part}-detail']:.2f}"
+            )
+    limits = [ceiling(results, name) for name in ("list", "detail")]
+    if all(limit is not None for limit in limits):
+        parts.append(f"uncached ceiling: list {limits[0]:.2f}, project {limits[1]:.2f}")
     if ("cached", "api") in ratios:
         parts.append(f"API list {ratios['cached', 'api']:.2f}")
     bare_rate = bare.get("cached", 0.0)
@@ -375,10 +416,18 @@ def main() -> int:
         results += run_server(
             label="cached", env=env, pages=[*pages, (API_LIST, "api")], args=args, pool=pool
         )
+        # The same server also runs each page's parts alone: its SQL statements without the
+        # ORM or a template, and its template without a query. What each leaves of the bare
+        # view's rate bounds what the whole page can reach.
+        part_pages = [
+            (f"{prefix}{path}", f"{part}-{name}")
+            for part, prefix in PARTS.items()
+            for path, name in pages[1:]
+        ]
         results += run_server(
             label="uncached",
             env=server_environment(database_url, "off"),
-            pages=pages,
+            pages=[*pages, *part_pages],
             args=args,
             pool=pool,
         )

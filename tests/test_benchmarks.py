@@ -66,3 +66,7 @@ def test_every_benchmark_runs_to_the_end_and_reports_its_figures():
     assert rows["queries"][3] == "pass", output[-3000:]
     assert re.search(r"bare view \d+ req/s", rows["pages"][1])
     assert "API list" in rows["pages"][1]
+    # Each page's SQL alone and template alone, and what they allow the whole page.
+    assert re.search(r"sql alone: list [\d.]+, project [\d.]+", rows["pages"][1])
+    assert re.search(r"template alone: list [\d.]+, project [\d.]+", rows["pages"][1])
+    assert re.search(r"uncached ceiling: list [\d.]+, project [\d.]+", rows["pages"][1])
