@@ -1065,6 +1065,29 @@ def test_anonymous_clients_are_throttled(api, world, settings):
     assert api.get(f"{API}/categories/").status_code == 200
 
 
+def test_anonymous_clients_are_held_to_the_anonymous_rate_only(api, world, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "10/minute", "user": "2/minute", "token": "3/minute"},
+    }
+    for _ in range(10):
+        assert api.get(f"{API}/categories/").status_code == 200
+    error(api.get(f"{API}/categories/"), 429, "throttled")
+
+
+def test_signed_in_users_are_throttled_at_their_rate(world, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "1000/minute", "user": "2/minute", "token": "3/minute"},
+    }
+    reporter = as_user(world["users"]["school_reporter"])
+    for _ in range(2):
+        assert reporter.get(f"{API}/categories/").status_code == 200
+    error(reporter.get(f"{API}/categories/"), 429, "throttled")
+    # Another user has a count of their own.
+    assert as_user(world["users"]["coordinator"]).get(f"{API}/categories/").status_code == 200
+
+
 def test_token_attempts_are_throttled(world, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,

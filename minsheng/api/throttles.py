@@ -27,7 +27,17 @@ class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
 
 
 class UserThrottle(_RatesFromSettings, UserRateThrottle):
-    """Signed-in users: ``user`` requests per period."""
+    """Signed-in users: ``user`` requests per period.
+
+    DRF's ``UserRateThrottle`` also counts anonymous clients, by address, at the ``user``
+    rate: next to ``AnonThrottle`` that would cap them at the lower of the two rates, and a
+    raised ``anon`` rate would not take effect. Anonymous clients are ``AnonThrottle``'s.
+    """
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)
 
 
 class TokenThrottle(_RatesFromSettings, SimpleRateThrottle):
