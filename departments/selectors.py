@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Q
 from django.utils import translation
 
@@ -25,6 +26,8 @@ from .models import Department
 
 # What the public pages may show of a department: never the contact person, phone or e-mail.
 PUBLIC_FIELDS = ("pk", "name", "short_name", "kind")
+# Rows of each project table on a department's page.
+PROJECTS_PER_PAGE = 50
 
 
 def plan_for_year(plans: list[Plan], year: int | None) -> Plan | None:
@@ -149,21 +152,30 @@ def _public_projects(plan: Plan):
     return Project.objects.published().filter(plan=plan).only(*_PROJECT_FIELDS).order_by("number")
 
 
-def department_projects(department: Department, plan: Plan) -> tuple[list, list]:
-    """Published projects of ``plan`` the department leads, and those it helps on, by number.
+def department_projects(
+    department: Department, plan: Plan, *, led_page=None, helping_page=None
+) -> tuple[Page, Page]:
+    """The pages asked for of the published projects of ``plan`` the department leads, and
+    of those it helps on, by number, ``PROJECTS_PER_PAGE`` a page.
 
-    Two queries, or four when the visitor reads another language than the one the stored
-    light reasons are written in (they are worked out again in the visitor's language).
+    A page number that is not one shows the first page; one past the end, the last. Four
+    queries (a count and a page for each list), or six when the visitor reads another
+    language than the one the stored light reasons are written in (they are worked out
+    again in the visitor's language).
     """
-    led = list(_public_projects(plan).filter(lead_department=department))
-    cooperating = list(
+    led = Paginator(_public_projects(plan).filter(lead_department=department), PROJECTS_PER_PAGE)
+    cooperating = Paginator(
         _public_projects(plan)
         .filter(cooperating_departments=department)
         .select_related("lead_department")
         .only(
             *_PROJECT_FIELDS, "lead_department", "lead_department__name", "lead_department__active"
-        )
+        ),
+        PROJECTS_PER_PAGE,
     )
+    pages = led.get_page(led_page), cooperating.get_page(helping_page)
+    for page in pages:
+        page.object_list = list(page.object_list)
     if translation.get_language() != settings.LANGUAGE_CODE:
-        relabel_lights(led + cooperating)
-    return led, cooperating
+        relabel_lights(pages[0].object_list + pages[1].object_list)
+    return pages

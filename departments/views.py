@@ -34,6 +34,12 @@ def _chosen_plan(request):
     return plans, plan
 
 
+def _page_range(page):
+    if page is None:
+        return []
+    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+
+
 @public_page
 def department_list(request):
     """Every department with projects in the plan, grouped by kind, with how they stand."""
@@ -60,9 +66,14 @@ def department_detail(request, pk: int):
     department = selectors.department_with_figures(pk, plan)
     if department is None:
         raise Http404("no such department")
-    led = cooperating = []
+    led = cooperating = None
     if plan is not None:
-        led, cooperating = selectors.department_projects(department, plan)
+        led, cooperating = selectors.department_projects(
+            department,
+            plan,
+            led_page=request.GET.get("led"),
+            helping_page=request.GET.get("helping"),
+        )
     return render(
         request,
         "departments/detail.html",
@@ -71,7 +82,9 @@ def department_detail(request, pk: int):
             "plan": plan,
             "year_query": _year_query(plans, plan),
             "department": department,
-            "led_projects": led,
-            "cooperating_projects": cooperating,
+            "led": led,
+            "led_range": _page_range(led),
+            "cooperating": cooperating,
+            "cooperating_range": _page_range(cooperating),
         },
     )

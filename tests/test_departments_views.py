@@ -415,11 +415,13 @@ def test_query_counts_do_not_grow_with_the_number_of_projects(
 ):
     build_projects(count, plan, bureau, community)
 
+    # Each list of a department's page is a count and a page (no page query when empty).
     assert count_queries(client, reverse("departments:list")) == 5
-    assert count_queries(client, reverse("departments:detail", args=[bureau.pk])) == 7
-    assert count_queries(client, reverse("departments:detail", args=[community.pk])) == 7
+    assert count_queries(client, reverse("departments:detail", args=[bureau.pk])) == 8
+    assert count_queries(client, reverse("departments:detail", args=[community.pk])) == 8
+    assert count_queries(client, reverse("departments:detail", args=[bureau.pk]) + "?led=3") == 8
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    assert count_queries(client, reverse("departments:detail", args=[bureau.pk])) == 9
+    assert count_queries(client, reverse("departments:detail", args=[bureau.pk])) == 10
 
 
 def test_pages_are_served_from_the_cache_the_second_time(client, portfolio, bureau):
@@ -432,3 +434,56 @@ def test_pages_are_served_from_the_cache_the_second_time(client, portfolio, bure
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
     assert len(queries) == 0
+
+
+# --- long lists are paged ---------------------------------------------------------------------
+
+
+def numbers_listed(html, section):
+    """The project numbers in the table of a section (``led`` or ``cooperating``)."""
+    part = html.split(f'<h2 id="{section}">', 1)[1].split("</section>", 1)[0]
+    return [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', part)]
+
+
+def test_a_long_list_of_led_projects_is_paged(client, plan, bureau, community, english):
+    build_projects(120, plan, bureau, community)
+    url = reverse("departments:detail", args=[bureau.pk])
+
+    first = page(client, url)
+    third = page(client, f"{url}?led=3")
+
+    assert numbers_listed(first, "led") == list(range(1, 51))
+    assert numbers_listed(third, "led") == list(range(101, 121))
+    assert 'aria-label="Pages of the projects it leads"' in first
+    assert 'href="?led=2#led" rel="next"' in first
+    assert 'href="?led=2#led" rel="prev"' in third
+    # The figures still count every project, not the page's.
+    assert re.search(r"Projects led</span><span[^>]*>120<", first)
+
+
+@pytest.mark.parametrize("asked, shown", [("99", 101), ("abc", 1), ("-1", 101), ("", 1)])
+def test_an_odd_page_number_shows_a_page_that_exists(client, plan, bureau, community, asked, shown):
+    build_projects(120, plan, bureau, community)
+
+    html = page(client, reverse("departments:detail", args=[bureau.pk]) + f"?led={asked}")
+
+    assert numbers_listed(html, "led")[0] == shown
+
+
+def test_the_two_lists_are_paged_apart(client, plan, bureau, community, english):
+    build_projects(120, plan, bureau, community)
+    helper_url = reverse("departments:detail", args=[community.pk])
+    html = page(client, f"{helper_url}?helping=2&year=2024")
+
+    assert numbers_listed(html, "cooperating") == list(range(51, 101))
+    assert numbers_listed(html, "led") == []
+    assert 'aria-label="Pages of the projects it helps deliver"' in html
+    # A link to another page keeps the other parameters.
+    assert 'href="?helping=3&amp;year=2024#cooperating" rel="next"' in html
+
+
+def test_a_short_list_has_no_page_links(client, portfolio, bureau):
+    html = page(client, reverse("departments:detail", args=[bureau.pk]))
+
+    assert numbers_listed(html, "led") == [1, 2, 3, 4, 5]
+    assert 'class="pagination"' not in html

@@ -70,6 +70,18 @@ def light_badge(light, reason=""):
     )
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context, number, param="page"):
+    """The current query string with ``param`` set to ``number``: a link to another page.
+
+    Django's ``{% querystring %}`` names the parameter in the template; a page with two
+    paginated lists needs it from a variable.
+    """
+    params = context.request.GET.copy()
+    params[param] = number
+    return f"?{params.urlencode()}"
+
+
 @register.simple_tag
 def csrf_input():
     """A form's CSRF field that leaves the page cacheable (see ``minsheng.cache``)."""
