@@ -81,7 +81,7 @@ def template_only(request):
     """Render the template of ``?path=`` with the context its view built on the first request.
 
     The context's rows, counts and related objects were read then; rendering runs no query
-    (``run_pages.py`` checks the page against its own statement count).
+    (``tests/test_bench_pages.py`` checks that).
     """
     page = _page(request)
     if page is None:

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from minsheng.cache import public_page
+from minsheng.paging import page_numbers
 from projects.selectors import public_plans
 from projects.services import lights_ensure_current
 
@@ -34,12 +35,6 @@ def _chosen_plan(request):
     return plans, plan
 
 
-def _page_range(page):
-    if page is None:
-        return []
-    return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-
-
 @public_page
 def department_list(request):
     """Every department with projects in the plan, grouped by kind, with how they stand."""
@@ -66,7 +61,7 @@ def department_detail(request, pk: int):
     department = selectors.department_with_figures(pk, plan)
     if department is None:
         raise Http404("no such department")
-    led = cooperating = None
+    pages = {}
     if plan is not None:
         led, cooperating = selectors.department_projects(
             department,
@@ -74,6 +69,12 @@ def department_detail(request, pk: int):
             led_page=request.GET.get("led"),
             helping_page=request.GET.get("helping"),
         )
+        pages = {
+            "led": led,
+            "led_range": page_numbers(led),
+            "cooperating": cooperating,
+            "cooperating_range": page_numbers(cooperating),
+        }
     return render(
         request,
         "departments/detail.html",
@@ -82,9 +83,6 @@ def department_detail(request, pk: int):
             "plan": plan,
             "year_query": _year_query(plans, plan),
             "department": department,
-            "led": led,
-            "led_range": _page_range(led),
-            "cooperating": cooperating,
-            "cooperating_range": _page_range(cooperating),
+            **pages,
         },
     )

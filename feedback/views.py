@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minsheng.cache import public_page
+from minsheng.paging import page_numbers
 from minsheng.services import ServiceError
 from projects import selectors as project_selectors
 from projects.models import Category
@@ -35,7 +36,7 @@ SUGGESTIONS_PAGE_SIZE = 10
 def _page(request, queryset, size):
     paginator = Paginator(queryset, size)
     page = paginator.get_page(request.GET.get("page"))
-    return page, paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return page, page_numbers(page)
 
 
 def _refused(request, template, context, error: ServiceError):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from feedback import selectors as feedback_selectors
 from minsheng import clock
 from minsheng.cache import public_page
+from minsheng.paging import page_numbers
 
 from . import selectors
 from .choices import Light
@@ -94,7 +95,7 @@ def project_list(request):
         "plan": project_filter.plan,
         "page": page,
         "projects": projects,
-        "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "page_range": page_numbers(page),
         "filtered": bool(active),
         "explained_lights": EXPLAINED_LIGHTS,
     }

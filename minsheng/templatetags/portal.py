@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.template.defaulttags import querystring
 from django.utils.html import format_html
 
 from projects.choices import LIGHT_ICONS, Light
@@ -71,15 +72,13 @@ def light_badge(light, reason=""):
 
 
 @register.simple_tag(takes_context=True)
-def page_query(context, number, param="page"):
-    """The current query string with ``param`` set to ``number``: a link to another page.
+def page_query(context, number, param=""):
+    """Django's ``{% querystring %}`` with ``param`` (default ``page``) set to ``number``.
 
-    Django's ``{% querystring %}`` names the parameter in the template; a page with two
-    paginated lists needs it from a variable.
+    ``{% querystring %}`` names the parameter in the template; a page with two paginated
+    lists passes it in a variable.
     """
-    params = context.request.GET.copy()
-    params[param] = number
-    return f"?{params.urlencode()}"
+    return querystring(context, **{param or "page": number})
 
 
 @register.simple_tag
