@@ -4,15 +4,17 @@ Columns carry the Chinese titles the coordinating office reads, whatever languag
 exporting uses. Contact details are exported because these files are for staff; the salted
 client and visitor fingerprints never are: they exist for rate limits, not for reading.
 
-What residents typed is written as text: a cell starting with ``=``, ``+``, ``-`` or ``@``
-gets a leading apostrophe so that a spreadsheet shows it instead of running it as a formula.
+No cell is ever a formula: every column follows ``minsheng.spreadsheets`` (the base resource),
+what residents typed and what staff wrote alike.
 """
 
 from __future__ import annotations
 
 from django.utils import timezone
-from import_export import resources, widgets
+from import_export import widgets
 from import_export.fields import Field
+
+from minsheng.spreadsheets import FormulaSafeResource
 
 from .choices import CommentState, RatingLevel, SuggestionState
 from .models import Comment, Rating, Suggestion
@@ -34,21 +36,6 @@ SUGGESTION_STATE_LABELS = {
     SuggestionState.ADOPTED: "已采纳",
     SuggestionState.NOT_ADOPTED: "未采纳",
 }
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text_cell(value) -> str:
-    """``value`` as a cell a spreadsheet shows as typed and never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class ResidentTextWidget(widgets.Widget):
-    """Text a resident typed: exported as inert text."""
-
-    def render(self, value, obj=None, **kwargs):
-        return as_text_cell(value)
 
 
 class LabelWidget(widgets.Widget):
@@ -85,19 +72,13 @@ def text(attribute: str, column: str) -> Field:
     return Field(attribute=attribute, column_name=column, widget=PlainWidget(), readonly=True)
 
 
-def resident_text(attribute: str, column: str) -> Field:
-    return Field(
-        attribute=attribute, column_name=column, widget=ResidentTextWidget(), readonly=True
-    )
-
-
 def moment(attribute: str, column: str) -> Field:
     return Field(
         attribute=attribute, column_name=column, widget=LocalDateTimeWidget(), readonly=True
     )
 
 
-class ExportOnlyResource(resources.ModelResource):
+class ExportOnlyResource(FormulaSafeResource):
     """Exports only: every column is declared below, nothing is ever imported."""
 
     def get_import_fields(self):
@@ -111,9 +92,9 @@ class CommentResource(ExportOnlyResource):
     project_number = text("project__number", "项目序号")
     project_title = text("project__title", "项目名称")
     lead_department = text("project__lead_department__name", "牵头单位")
-    nickname = resident_text("nickname", "昵称")
-    contact = resident_text("contact", "联系方式")
-    body = resident_text("body", "留言内容")
+    nickname = text("nickname", "昵称")
+    contact = text("contact", "联系方式")
+    body = text("body", "留言内容")
     created_at = moment("created_at", "留言时间")
     state = Field(
         attribute="state",
@@ -167,7 +148,7 @@ class CommentResource(ExportOnlyResource):
 
     def dehydrate_reply_body(self, comment):
         reply = self._reply(comment)
-        return as_text_cell(reply.body) if reply else ""
+        return reply.body if reply else ""
 
     def dehydrate_replied_at(self, comment):
         reply = self._reply(comment)
@@ -192,7 +173,7 @@ class RatingResource(ExportOnlyResource):
         widget=LabelWidget(RATING_LEVEL_LABELS),
         readonly=True,
     )
-    remark = resident_text("remark", "意见")
+    remark = text("remark", "意见")
     created_at = moment("created_at", "首次评价时间")
     updated_at = moment("updated_at", "评价时间")
 
@@ -218,12 +199,12 @@ class RatingResource(ExportOnlyResource):
 class SuggestionResource(ExportOnlyResource):
     """Residents' proposals for next year's list, with the office's answer."""
 
-    title = resident_text("title", "建议标题")
-    description = resident_text("description", "建议内容")
+    title = text("title", "建议标题")
+    description = text("description", "建议内容")
     category = text("category__name", "领域")
     area = text("area__name", "区域")
-    nickname = resident_text("nickname", "昵称")
-    contact = resident_text("contact", "联系方式")
+    nickname = text("nickname", "昵称")
+    contact = text("contact", "联系方式")
     created_at = moment("created_at", "提交时间")
     state = Field(
         attribute="state",

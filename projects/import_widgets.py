@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from import_export import widgets
 
 from departments.models import Area, Department
+from minsheng.spreadsheets import read_cell
 
 from .models import BeneficiaryGroup, Category, Plan, Project
 
@@ -50,14 +51,16 @@ def is_blank(value) -> bool:
 
 
 def cell_text(value) -> str:
-    """A cell as text: numbers typed into text columns lose a spurious ``.0``."""
+    """A cell as text: numbers typed into text columns lose a spurious ``.0``; the apostrophe
+    an export put before a formula-like text is dropped (``'=1+1`` reads as ``=1+1``)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, datetime.datetime):
         value = value.date() if value.time() == datetime.time() else value
-    return str(value).strip()
+    # Surrounding spaces are dropped, also those an apostrophe kept from a formula's reach.
+    return read_cell(str(value).strip()).strip()
 
 
 def parse_whole_number(value) -> int | None:

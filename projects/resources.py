@@ -14,6 +14,9 @@ The coordinating office keeps the plan in Excel; these resources read and write 
   empty (texts, completion dates) and keeps the current value of one that may not (money,
   progress, status …); on a new row that is the field's default. Required cells (title, dates,
   category, lead department …) must be filled.
+- No exported cell is a formula: a text starting with = + - @ (or a tab or line break) is written
+  with a leading apostrophe (``minsheng.spreadsheets``), which reading a text cell removes again,
+  so importing an export gives back the same text.
 - All or nothing: any bad row and the whole file is rolled back; each error names its row and
   column (the column title, so the import page shows it where the person will look) and why.
 """
@@ -29,6 +32,7 @@ from import_export.results import RowResult
 
 from departments.models import Area, Department
 from minsheng.cache import invalidate_public_pages
+from minsheng.spreadsheets import FormulaSafeResource
 
 from . import services
 from .choices import FundingSource, ProjectStatus
@@ -94,7 +98,7 @@ def header_key(header) -> str:
     return name_key(header)
 
 
-class SpreadsheetResource(resources.ModelResource):
+class SpreadsheetResource(FormulaSafeResource):
     """What the three spreadsheets share: natural keys, name lookups cached per import,
     errors per row and column, all-or-nothing writes, history naming the importer."""
 
