@@ -2,7 +2,8 @@
 
 The workbook has one sheet per table with headers in the active language (Chinese by
 default); numbers are numeric cells and dates date cells, so that the coordinating office
-can sort and sum them. The PDF is the briefing page's notice printed by WeasyPrint, with
+can sort and sum them, and no text is a formula (``minsheng.spreadsheets``: project titles,
+reasons and residents' comments are written as typed, never run). The PDF is the briefing page's notice printed by WeasyPrint, with
 the same print stylesheet (A4); it fetches nothing: the stylesheet is read from the static
 files and every other URL is refused.
 """
@@ -24,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from minsheng.spreadsheets import safe_row
 from projects.choices import Light, ProjectStatus
 
 from .selectors import Briefing
@@ -90,7 +92,7 @@ def _sheet(workbook, name: str, headers: list[str], rows: list[list], formats: d
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for row in rows:
-        sheet.append(row)
+        sheet.append(safe_row(row))
     for column, number_format in formats.items():
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = number_format
@@ -118,9 +120,9 @@ def workbook(briefing: Briefing) -> bytes:
         if not isinstance(cell.value, int):
             cell.number_format = PERCENT_FORMAT if cell.value is not None else "General"
     overview.append([])
-    overview.append([_("As of"), briefing.as_of, ""])
+    overview.append(safe_row([_("As of"), briefing.as_of, ""]))
     overview.cell(row=overview.max_row, column=2).number_format = DATE_FORMAT
-    overview.append([_("Plan"), str(briefing.plan) if briefing.plan else "", ""])
+    overview.append(safe_row([_("Plan"), str(briefing.plan) if briefing.plan else "", ""]))
 
     _sheet(
         book,

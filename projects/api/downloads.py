@@ -3,13 +3,15 @@
 The same rows as the list answers for the same filters, every page at once. Labels are the
 Chinese ones whatever language the request is in, as in the spreadsheets the coordinating
 office exchanges (``projects.resources``); CSV carries a byte-order mark so Excel opens it
-as UTF-8.
+as UTF-8. No cell is a formula (``minsheng.spreadsheets``): these files are open to anyone, and
+what staff typed must not run in the spreadsheet of whoever opens them.
 """
 
 from __future__ import annotations
 
 import tablib
 
+from minsheng.spreadsheets import safe_row
 from projects.choices import Light
 from projects.resources import FUNDING_SOURCE_LABELS, STATUS_LABELS
 
@@ -61,30 +63,32 @@ def project_dataset(projects, build_url) -> tablib.Dataset:
     rows = []
     for project in projects:
         rows.append(
-            (
-                project.plan.year,
-                project.number,
-                project.title,
-                project.category.name,
-                project.lead_department.name,
-                _names(project.cooperating_departments.all()),
-                _names(project.areas.all()),
-                _names(project.beneficiary_groups.all()),
-                STATUS_LABELS.get(project.status, project.status),
-                LIGHT_LABELS.get(project.light, project.light),
-                project.light_reason,
-                project.progress_percent,
-                project.expected_progress,
-                project.planned_start,
-                project.planned_end,
-                project.completed_on,
-                project.planned_investment,
-                project.funds_disbursed,
-                project.execution_rate,
-                FUNDING_SOURCE_LABELS.get(project.funding_source, project.funding_source),
-                project.summary,
-                project.commitment,
-                build_url(project.get_absolute_url()),
+            safe_row(
+                (
+                    project.plan.year,
+                    project.number,
+                    project.title,
+                    project.category.name,
+                    project.lead_department.name,
+                    _names(project.cooperating_departments.all()),
+                    _names(project.areas.all()),
+                    _names(project.beneficiary_groups.all()),
+                    STATUS_LABELS.get(project.status, project.status),
+                    LIGHT_LABELS.get(project.light, project.light),
+                    project.light_reason,
+                    project.progress_percent,
+                    project.expected_progress,
+                    project.planned_start,
+                    project.planned_end,
+                    project.completed_on,
+                    project.planned_investment,
+                    project.funds_disbursed,
+                    project.execution_rate,
+                    FUNDING_SOURCE_LABELS.get(project.funding_source, project.funding_source),
+                    project.summary,
+                    project.commitment,
+                    build_url(project.get_absolute_url()),
+                )
             )
         )
     return tablib.Dataset(*rows, headers=HEADERS, title="民生实事项目")
