@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.core.signals import request_finished, request_started
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,14 @@ class MinshengConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from . import tasks
         from .cache import invalidate_public_pages
+
+        # Without a broker, tasks a request enqueues run once its response has been sent.
+        request_started.connect(
+            tasks.collect_until_response_sent, dispatch_uid="tasks-after-response-collect"
+        )
+        request_finished.connect(tasks.run_after_response, dispatch_uid="tasks-after-response-run")
 
         for label in PUBLIC_MODELS:
             model = apps.get_model(label)

@@ -318,7 +318,8 @@ MINSHENG_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 MINSHENG_REMINDER_CLAIM_TIMEOUT = 15 * 60
 
 # Celery: Redis as the broker when REDIS_URL (or CELERY_BROKER_URL) is set. Without a broker
-# (the ``make run`` default) tasks run in the web process after the transaction commits.
+# (the ``make run`` default) a task runs in the web process once, after the response has been
+# sent, and is not retried (minsheng/tasks.py): no request waits for a mail server.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL) or "memory://localhost/"
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = False
