@@ -26,6 +26,7 @@ class MinshengConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from . import clientip  # noqa: F401 - registers its deployment check
         from .cache import invalidate_public_pages
 
         for label in PUBLIC_MODELS:
