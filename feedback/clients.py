@@ -14,6 +14,8 @@ import secrets
 
 from django.conf import settings
 
+from minsheng.clientip import client_ip
+
 VISITOR_COOKIE = "minsheng_visitor"
 VISITOR_COOKIE_SALT = "minsheng.feedback.visitor"
 VISITOR_COOKIE_MAX_AGE = 3 * 365 * 24 * 3600
@@ -24,16 +26,9 @@ def _digest(kind: str, value: str) -> str:
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
 
-def client_address(request) -> str:
-    value = request.META.get(settings.MINSHENG_CLIENT_IP_HEADER) or request.META.get(
-        "REMOTE_ADDR", ""
-    )
-    # A proxy header may list several hops; the first is the client the proxy saw.
-    return value.split(",")[0].strip()
-
-
 def client_hash(request) -> str:
-    return _digest("client", client_address(request))
+    # The address as the sign-in lockout reads it too: a proxy's header only from a trusted proxy.
+    return _digest("client", client_ip(request))
 
 
 def visitor_token(request) -> tuple[str, bool]:

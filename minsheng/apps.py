@@ -27,6 +27,7 @@ class MinshengConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from . import clientip  # noqa: F401 - registers its deployment check
         from . import tasks
         from .cache import invalidate_public_pages
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats import base_formats
 
+from minsheng.clientip import parse_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -136,13 +138,15 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # Refuses a locked-out account before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
+    # Refuses a locked (user name, address) pair, or a user name that must wait, before any
+    # password is checked.
+    "minsheng.security.SignInBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
 # Staff sign-in protection (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one
-# user name from one address, that pair is refused for LOGIN_COOL_OFF_MINUTES.
+# user name from one address, that pair (never the user name alone, which would let anyone
+# lock a colleague out) is refused for LOGIN_COOL_OFF_MINUTES after its last failure.
 AXES_ENABLED = env.bool("LOGIN_LOCKOUT_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOL_OFF_MINUTES", default=30))
@@ -150,11 +154,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "minsheng.security.lockout_response"
 AXES_COOLOFF_MESSAGE = _("Too many failed sign-ins. Please try again later.")
-# Behind a reverse proxy the client's address is in the header the proxy sets.
-AXES_IPWARE_META_PRECEDENCE_ORDER = [
-    env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR"),
-    "REMOTE_ADDR",
-]
+# Attempts refused while locked are not counted: the cool-off runs from the last failure that
+# was judged, so someone who keeps guessing cannot keep a user out for good by doing so.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client's address as the rest of the portal reads it (TRUSTED_PROXIES, CLIENT_IP_HEADER).
+AXES_CLIENT_IP_CALLABLE = "minsheng.clientip.client_ip"
+# A user name that fails LOGIN_USER_SLOWDOWN_AFTER times within the cool-off, from any number
+# of addresses, is then tried at most once per 1, 2, 4 … seconds, up to
+# LOGIN_USER_SLOWDOWN_MAX_SECONDS: guessing from many addresses is slowed, yet nobody can lock
+# the user name itself (the lockout above is per user name *and* address).
+MINSHENG_LOGIN_USER_SLOWDOWN_AFTER = env.int("LOGIN_USER_SLOWDOWN_AFTER", default=10)
+MINSHENG_LOGIN_USER_SLOWDOWN_MAX_SECONDS = env.int("LOGIN_USER_SLOWDOWN_MAX_SECONDS", default=60)
 # Sign-ins are logged by the portal's own log; no row per successful sign-in.
 AXES_DISABLE_ACCESS_LOG = True
 
@@ -293,9 +303,14 @@ MINSHENG_SUGGESTION_RATE = env.str("SUGGESTION_RATE", default="3/m,10/d")
 MINSHENG_COMMENTS_PREMODERATED = env.bool("COMMENTS_PREMODERATED", default=True)
 # Working days (Chinese calendar) within which the lead department answers a comment.
 MINSHENG_REPLY_WORKING_DAYS = env.int("REPLY_WORKING_DAYS", default=5)
-# Where the client's address is read from: REMOTE_ADDR, or the header a trusted reverse proxy
-# sets (e.g. HTTP_X_REAL_IP). Only a salted hash of it is ever stored.
+# Where the client's address is read from (minsheng/clientip.py): the header a reverse proxy
+# sets (e.g. HTTP_X_REAL_IP), believed only from the proxies in TRUSTED_PROXIES (addresses or
+# networks, e.g. "172.30.80.0/24"); from any other address, and by default, the socket address
+# REMOTE_ADDR. Only a salted hash of it is ever stored with feedback.
 MINSHENG_CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="REMOTE_ADDR")
+MINSHENG_TRUSTED_PROXIES = [
+    str(network) for network in parse_networks(env.list("TRUSTED_PROXIES", default=[]))
+]
 MINSHENG_CLIENT_HASH_SALT = env.str("CLIENT_HASH_SALT", default="") or SECRET_KEY
 
 # Deadline reminders (notifications/, README "Reminders").

@@ -82,7 +82,15 @@ def test_data_lives_in_named_volumes():
     for name in ["web", "worker"]:
         assert mounts[name]["media"] == SERVICES[name]["environment"]["MEDIA_ROOT"]
     used = {source for volumes in mounts.values() for source in volumes}
-    assert used <= named
+    # Files of the repository (nginx's configuration and certificate) are mounted read-only.
+    bind_mounts = [
+        (name, mount)
+        for name, service in SERVICES.items()
+        for mount in service.get("volumes", [])
+        if mount.startswith("./")
+    ]
+    assert all(name == "nginx" and mount.endswith(":ro") for name, mount in bind_mounts)
+    assert {source for source in used if not source.startswith("./")} <= named
     assert {"pgdata", "media"} <= named
 
 
@@ -126,3 +134,60 @@ def test_dockerfile_installs_the_lock_file():
 def test_the_image_leaves_out_secrets_and_local_data():
     ignored = (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert {".env", ".venv", "db.sqlite3", "media", ".git"} <= set(ignored)
+
+
+# --- the proxy in front: the only door, and the only one whose client address is believed ---
+
+NGINX_CONF = ROOT / "deploy" / "nginx" / "minsheng.conf"
+
+
+def nginx_directives(text: str) -> list[str]:
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [" ".join(line.split()) for line in lines if line]
+
+
+def test_clients_reach_gunicorn_only_through_nginx():
+    published = {name for name, service in SERVICES.items() if service.get("ports")}
+    assert published == {"nginx"}
+    assert {port.split(":")[-1] for port in SERVICES["nginx"]["ports"]} == {"80", "443"}
+    assert "ports" not in SERVICES["web"]
+    assert "--forwarded-allow-ips=*" not in command_of(SERVICES["web"])
+
+
+def test_the_portal_believes_the_client_address_header_from_nginx_alone():
+    from minsheng.clientip import parse_networks
+
+    proxy_address = SERVICES["nginx"]["networks"]["edge"]["ipv4_address"]
+    (subnet,) = parse_networks(
+        [config["subnet"] for config in COMPOSE["networks"]["edge"]["ipam"]["config"]]
+    )
+    environment = SERVICES["web"]["environment"]
+    assert environment["CLIENT_IP_HEADER"] == "HTTP_X_REAL_IP"
+    assert parse_networks([environment["TRUSTED_PROXIES"]]) == parse_networks([proxy_address])
+    assert environment["FORWARDED_ALLOW_IPS"] == proxy_address
+    (proxy_network,) = parse_networks([proxy_address])
+    assert proxy_network.subnet_of(subnet)
+    # nobody else on nginx's network could pose as it
+    on_edge = {
+        name for name, service in SERVICES.items() if "edge" in (service.get("networks") or [])
+    }
+    assert on_edge == {"nginx", "web"}
+
+
+def test_nginx_overwrites_the_client_address_headers_it_passes_on():
+    mounts = {mount.split(":")[1]: mount.split(":")[0] for mount in SERVICES["nginx"]["volumes"]}
+    assert (ROOT / mounts["/etc/nginx/conf.d/default.conf"]).resolve() == NGINX_CONF
+    directives = nginx_directives(NGINX_CONF.read_text(encoding="utf-8"))
+    assert "proxy_pass http://web:8000;" in directives
+    # Overwritten with the address nginx sees, never appended to what the client sent.
+    assert "proxy_set_header X-Real-IP $remote_addr;" in directives
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in directives
+    assert not [d for d in directives if "$proxy_add_x_forwarded_for" in d]
+    # nginx itself must not take its client's address from a header the client sends.
+    assert not [d for d in directives if d.startswith(("real_ip_header", "set_real_ip_from"))]
+
+
+def test_the_tls_key_stays_out_of_the_image_and_the_repository():
+    assert "deploy/tls" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
+    assert "/deploy/tls/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "./deploy/tls:/etc/nginx/tls:ro" in SERVICES["nginx"]["volumes"]

@@ -741,6 +741,7 @@ def test_client_hash_is_salted_and_never_the_address(rf, settings):
 
 def test_client_address_comes_from_the_configured_proxy_header(rf, settings):
     settings.MINSHENG_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    settings.MINSHENG_TRUSTED_PROXIES = ["10.0.0.1"]
     behind_proxy = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.4")
     other_client = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="198.51.100.5")
     assert client_hash(behind_proxy) != client_hash(other_client)

@@ -2,8 +2,9 @@
 
 DRF reads the rates once, when its throttle classes are imported; these read them on each
 request, so a changed setting (or a test's override) applies at once. Anonymous clients are
-told apart by the salted hash of their address (``feedback.clients``), which honours the
-``CLIENT_IP_HEADER`` set for a reverse proxy and keeps raw addresses out of the cache.
+told apart by the salted hash of their address (``feedback.clients``), read as everywhere
+else (``minsheng.clientip``: the proxy's header only from ``TRUSTED_PROXIES``), which keeps
+raw addresses out of the cache.
 """
 
 from __future__ import annotations
