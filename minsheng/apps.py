@@ -27,8 +27,10 @@ class MinshengConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from . import clientip  # noqa: F401 - registers its deployment check
-        from . import tasks
+        from . import (
+            clientip,  # noqa: F401 - registers its deployment check
+            tasks,
+        )
         from .cache import invalidate_public_pages
 
         # Without a broker, tasks a request enqueues run once its response has been sent.
