@@ -384,7 +384,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["minsheng.api.permissions.ReadOrStaffWrite"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, and no deeper than any request needs (a deep body would recurse).
+    "DEFAULT_PARSER_CLASSES": ["minsheng.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "minsheng.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": [
         "minsheng.api.throttles.AnonThrottle",

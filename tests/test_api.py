@@ -1,24 +1,29 @@
 """The REST API (/api/v1/): open data for everyone, progress reporting for department staff."""
 
+import contextlib
+import copy
 import csv
 import datetime
 import io
 import re
+import socket
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from feedback.choices import CommentState, RatingLevel
+from projects import selectors
 from projects.choices import Light, ProjectStatus, ReportState
 from projects.models import Indicator, Milestone, ProgressReport, Project
 from projects.services import lights_refresh
 from tests.factories import (
+    PASSWORD,
     AreaFactory,
     BeneficiaryGroupFactory,
     CategoryFactory,
@@ -1004,6 +1009,127 @@ def test_anonymous_revoke_is_401(api, world):
 def test_a_wrong_token_is_401_even_on_reads(api, world):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     error(api.get(f"{API}/projects/"), 401, "authentication_failed")
+
+
+# --- errors raised outside the API's views ---------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 950, nested(10_000), nested(33), '{"username": ' + nested(40) + "}"]
+)
+def test_deeply_nested_json_is_refused_as_unparseable(world, body):
+    response = APIClient().post(f"{API}/auth/token/", body, content_type="application/json")
+    error(response, 400, "parse_error")
+    assert not Token.objects.exists()
+
+
+def test_nesting_a_request_needs_is_parsed(world):
+    # 32 levels are read, and refused for what they say, not for their depth.
+    body = '{"username": ' + nested(31) + ', "password": "x"}'
+    response = APIClient().post(f"{API}/auth/token/", body, content_type="application/json")
+    assert "username" in error(response, 400, "invalid")
+
+
+def test_a_deep_write_changes_nothing(world):
+    indicator = world["school"].indicators.first()
+    before = indicator.actual_value
+    client = as_user(world["users"]["school_reporter"])
+    body = '{"actual_value": ' + "[" * 5000 + "1" + "]" * 5000 + "}"
+    response = client.patch(
+        f"{API}/indicators/{indicator.pk}/", body, content_type="application/json"
+    )
+    error(response, 400, "parse_error")
+    indicator.refresh_from_db()
+    assert indicator.actual_value == before
+
+
+@pytest.fixture
+def failing_project_page(monkeypatch):
+    """Reading one project fails as an unforeseen bug would (the API and the page both ask)."""
+
+    def broken(pk):
+        raise RuntimeError("a bug in reading the project")
+
+    monkeypatch.setattr(selectors, "project_for_public", broken)
+
+
+def test_an_unexpected_error_answers_the_api_error_shape(world, failing_project_page):
+    api = APIClient(raise_request_exception=False)
+    response = api.get(f"{API}/projects/{world['school'].pk}/")
+    error(response, 500, "server_error")
+    assert response["Content-Type"] == "application/json"
+    assert "服务器" in response.json()["message"]
+    assert "RuntimeError" not in response.content.decode()
+    api.cookies["django_language"] = "en"
+    message = api.get(f"{API}/projects/{world['school'].pk}/").json()["message"]
+    assert message.startswith("Something went wrong on our side.")
+
+
+def test_an_unexpected_error_on_a_page_still_answers_the_page(world, failing_project_page, client):
+    client.raise_request_exception = False
+    response = client.get(f"/projects/{world['school'].pk}/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in response.content.decode()
+
+
+@contextlib.contextmanager
+def database_unreachable(tmp_path):
+    """The database connection is opened anew against a database that cannot be reached.
+
+    PostgreSQL: a port on which nothing listens (held, so no one else takes it); SQLite: a
+    file in a folder that does not exist. The test's own connection is put back afterwards.
+    """
+    original = connections["default"]
+    settings_dict = copy.deepcopy(original.settings_dict)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        if original.vendor == "postgresql":
+            settings_dict.update(HOST="127.0.0.1", PORT=str(held.getsockname()[1]))
+        else:
+            settings_dict["NAME"] = str(tmp_path / "no-such-folder" / "db.sqlite3")
+        unreachable = type(original)(settings_dict, "default")
+        connections["default"] = unreachable
+        try:
+            yield
+        finally:
+            unreachable.close()
+            connections["default"] = original
+
+
+@pytest.mark.parametrize(
+    "request_of",
+    [
+        lambda api, world: api.get(f"{API}/projects/"),
+        lambda api, world: api.get(f"{API}/projects/{world['school'].pk}/"),
+        lambda api, world: api.post(
+            f"{API}/auth/token/", {"username": "jiaoyu", "password": PASSWORD}, format="json"
+        ),
+    ],
+    ids=["list", "detail", "token"],
+)
+def test_an_unreachable_database_answers_503_in_the_api_error_shape(world, tmp_path, request_of):
+    api = APIClient(raise_request_exception=False)
+    with database_unreachable(tmp_path):
+        response = request_of(api, world)
+    error(response, 503, "service_unavailable")
+    assert response["Retry-After"] == "30"
+    assert "稍后重试" in response.json()["message"]
+    # and back again once the database answers
+    assert api.get(f"{API}/projects/").status_code == 200
+
+
+def test_an_unreachable_database_on_a_page_answers_the_500_page(world, tmp_path, client):
+    client.raise_request_exception = False
+    with database_unreachable(tmp_path):
+        response = client.get("/projects/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in response.content.decode()
 
 
 # --- conditional requests and throttling -----------------------------------------------------

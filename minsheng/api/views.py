@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
-from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,6 +17,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .conditional import ConditionalReadMixin
+from .errors import error_response
 from .serializers import StrictFieldsMixin
 from .throttles import TokenThrottle
 
@@ -167,6 +167,4 @@ def not_found(request, path=""):
                 target += "?" + request.META["QUERY_STRING"]
             if request.method in ("GET", "HEAD"):
                 return HttpResponsePermanentRedirect(target)
-    body = {"code": "not_found", "message": force_str(exceptions.NotFound.default_detail)}
-    body["fields"] = {}
-    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return error_response(404, "not_found", exceptions.NotFound.default_detail)
