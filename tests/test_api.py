@@ -11,8 +11,10 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -1011,6 +1013,98 @@ def test_a_wrong_token_is_401_even_on_reads(api, world):
     error(api.get(f"{API}/projects/"), 401, "authentication_failed")
 
 
+def obtain_token(client, username="jiaoyu", password=PASSWORD):
+    return client.post(
+        f"{API}/auth/token/", {"username": username, "password": password}, format="json"
+    )
+
+
+def test_no_answer_of_the_token_address_may_be_stored(world):
+    api = APIClient()
+    for response in (obtain_token(api), obtain_token(api, password="wrong")):
+        assert "no-store" in response["Cache-Control"], response.status_code
+        assert response["Pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize("days", [30, 1])
+def test_a_token_expires_and_signing_in_again_gives_a_new_one(world, settings, days):
+    settings.API_TOKEN_TTL_DAYS = days
+    issued = datetime.datetime(2024, 9, 30, 9, 0, tzinfo=datetime.UTC)
+    period = datetime.timedelta(days=days)
+    api = APIClient()
+    with time_machine.travel(issued, tick=False) as traveller:
+        answer = obtain_token(api).json()
+        token = answer["token"]
+        assert datetime.datetime.fromisoformat(answer["expires"]) == issued + period
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+        # a second before its time the token still writes; asking again gives the same one
+        traveller.move_to(issued + period - datetime.timedelta(seconds=1))
+        assert do_write(api, world["school"], "indicator").status_code == 200
+        assert obtain_token(APIClient()).json()["token"] == token
+
+        # at its time it is refused, on reads too, saying why and what to do
+        traveller.move_to(issued + period)
+        error(do_write(api, world["school"], "milestone"), 401, "authentication_failed")
+        message = api.get(f"{API}/projects/").json()["message"]
+        assert "令牌已过期" in message and "/api/v1/auth/token/" in message
+        api.cookies["django_language"] = "en"
+        message = api.get(f"{API}/projects/").json()["message"]
+        assert message.startswith("The token has expired.")
+
+        # signing in again issues a fresh token, valid for a whole period again
+        fresh = obtain_token(APIClient()).json()
+        assert fresh["token"] != token
+        assert datetime.datetime.fromisoformat(fresh["expires"]) == issued + 2 * period
+        api.credentials(HTTP_AUTHORIZATION=f"Token {fresh['token']}")
+        assert do_write(api, world["school"], "milestone").status_code == 200
+
+
+def test_the_coordinating_office_sees_and_revokes_tokens_in_the_admin(world, client):
+    key = obtain_token(APIClient()).json()["token"]
+    holder = Token.objects.get(key=key).user
+    office = Client()
+    office.cookies["django_language"] = "en"
+    office.force_login(world["users"]["coordinator"])
+    changelist = "/admin/authtoken/tokenproxy/"
+
+    listed = office.get(changelist)
+    assert listed.status_code == 200
+    assert "jiaoyu" in listed.content.decode()
+    assert key not in listed.content.decode()  # a key signs in as its holder: never shown
+    assert office.get(changelist + "add/").status_code == 403  # issued only for a password
+    shown = office.get(f"{changelist}{holder.pk}/change/")
+    assert shown.status_code == 200
+    assert '<div class="readonly">valid</div>' in shown.content.decode()
+    assert key not in shown.content.decode()
+
+    confirm = office.get(f"{changelist}{holder.pk}/delete/")
+    assert confirm.status_code == 200 and key not in confirm.content.decode()
+    response = office.post(f"{changelist}{holder.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert key not in office.get("/admin/").content.decode()  # the recent actions
+    assert not Token.objects.filter(user=holder).exists()
+    revoked = APIClient()
+    revoked.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    error(revoked.get(f"{API}/projects/"), 401, "authentication_failed")
+
+
+@pytest.mark.parametrize("role", ["school_reporter", "leader"])
+def test_no_one_else_sees_or_revokes_tokens_in_the_admin(world, role):
+    key = obtain_token(APIClient()).json()["token"]
+    holder = Token.objects.get(key=key).user
+    staff = Client()
+    staff.force_login(world["users"][role])
+
+    assert staff.get("/admin/authtoken/tokenproxy/").status_code == 403
+    assert (
+        staff.post(f"/admin/authtoken/tokenproxy/{holder.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert "authtoken" not in staff.get("/admin/").content.decode()
+    assert Token.objects.filter(key=key).exists()
+
+
 # --- errors raised outside the API's views ---------------------------------------------------
 
 
@@ -1106,9 +1200,7 @@ def database_unreachable(tmp_path):
     [
         lambda api, world: api.get(f"{API}/projects/"),
         lambda api, world: api.get(f"{API}/projects/{world['school'].pk}/"),
-        lambda api, world: api.post(
-            f"{API}/auth/token/", {"username": "jiaoyu", "password": PASSWORD}, format="json"
-        ),
+        lambda api, world: obtain_token(api),
     ],
     ids=["list", "detail", "token"],
 )
@@ -1130,6 +1222,17 @@ def test_an_unreachable_database_on_a_page_answers_the_500_page(world, tmp_path,
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
     assert '<html lang="zh-CN">' in response.content.decode()
+
+
+def test_the_schema_describes_the_new_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert {"400", "429", "500", "503"} <= set(token)
+    assert "locked_out" in token["429"]["description"]
+    assert "expires" in schema["components"]["schemas"]["Token"]["properties"]
+    projects = schema["paths"]["/api/v1/projects/"]["get"]["responses"]
+    assert "expired" in projects["401"]["description"]
+    assert "service_unavailable" in projects["503"]["description"]
 
 
 # --- conditional requests and throttling -----------------------------------------------------

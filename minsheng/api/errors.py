@@ -163,7 +163,8 @@ ERROR_DESCRIPTIONS = {
     "业务规则（invalid，fields 指明字段）/ "
     "Invalid request: not JSON or nested too deep (parse_error); an unknown field, a wrong "
     "type, a value out of range or a broken rule (invalid; fields names each field).",
-    "401": "未登录或令牌无效 / Not signed in, or the token is not valid.",
+    "401": "未登录，或令牌无效、已作废或已过期（过期须重新获取）/ "
+    "Not signed in, or the token is not valid, revoked or expired (obtain a new one).",
     "403": "无权执行此操作（例如不是本单位的项目，或缺少相应角色）/ "
     "Not allowed (e.g. another department's project, or a role without this right).",
     "404": "对象不存在或无权查看，或页码超出范围 / "
