@@ -4,10 +4,14 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
+from minsheng.api.tokens import token_expires_at, token_is_expired, token_revoke
+
 from .models import Area, Department, Membership
-from .roles import ALL_GROUPS
+from .roles import ALL_GROUPS, is_coordinator
 
 User = get_user_model()
 
@@ -98,3 +102,61 @@ class UserAdmin(DjangoUserAdmin):
         if self._touches_superuser(request, obj) or (obj is not None and obj.pk == request.user.pk):
             return False
         return super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(DrfTokenAdmin):
+    """The staff's API tokens, for the coordinating office to see and revoke.
+
+    Never their keys (a key signs in as its holder) and never a new one: a token is issued
+    only for its holder's password, through the API. Revoking is deleting.
+    """
+
+    list_display = ["user", "user_full_name", "created", "expires", "state"]
+    list_select_related = ["user"]
+    fields = ["user", "created", "expires", "state"]
+    readonly_fields = fields
+
+    def _allowed(self, request) -> bool:
+        return is_coordinator(request.user)
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("full name"))
+    def user_full_name(self, obj):
+        return obj.user.get_full_name()
+
+    @admin.display(description=_("expires at"))
+    def expires(self, obj):
+        return token_expires_at(obj)
+
+    @admin.display(description=_("state"))
+    def state(self, obj):
+        return _("expired") if token_is_expired(obj) else _("valid")
+
+    def get_object(self, request, object_id, from_field=None):
+        token = super().get_object(request, object_id, from_field)
+        if token is not None:
+            # A token's text is its key: the view and delete pages, their titles and the
+            # admin's log name it by its holder instead. Revoking goes by the holder too.
+            token.key = token.user.get_username()
+        return token
+
+    def delete_model(self, request, obj):
+        token_revoke(user=obj.user, by=request.user)

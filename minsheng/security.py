@@ -21,10 +21,12 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.db.models import Max, Sum
-from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, ngettext
+
+from minsheng.api.errors import error_response, is_api_request
 
 # Beyond this the doubling has long reached any sensible maximum.
 _LONGEST_DOUBLING = 30
@@ -68,10 +70,6 @@ class SignInBackend(AxesStandaloneBackend):
             raise AxesBackendPermissionDenied("sign-ins for this user name are slowed down")
 
 
-def _is_api(request) -> bool:
-    return request.path.startswith("/api/")
-
-
 def _wait_response(request, seconds: int):
     message = ngettext(
         "This account has had many failed sign-ins recently. For its protection, please "
@@ -80,12 +78,8 @@ def _wait_response(request, seconds: int):
         "try again in %(seconds)d seconds.",
         seconds,
     ) % {"seconds": seconds}
-    if _is_api(request):
-        response = JsonResponse(
-            {"code": "throttled", "message": message, "fields": {}},
-            status=429,
-            json_dumps_params={"ensure_ascii": False},
-        )
+    if is_api_request(request):
+        response = error_response(429, "throttled", message)
     else:
         context = {**admin.site.each_context(request), "message": message}
         response = TemplateResponse(
@@ -96,11 +90,17 @@ def _wait_response(request, seconds: int):
 
 
 def lockout_response(request, original_response=None, credentials=None):
-    """What a refused sign-in sees, 429: how long to wait and what to do."""
+    """What a refused sign-in sees, 429: how long to wait and what to do.
+
+    A program asking for a token under /api/ reads the API's JSON error instead, with the
+    wait in ``Retry-After``.
+    """
     wait = getattr(request, "minsheng_sign_in_wait", 0)
     if wait:
         return _wait_response(request, wait)
     cool_off = get_cool_off(request)
+    if is_api_request(request):
+        return _api_lockout_response(cool_off)
     context = {
         **admin.site.each_context(request),
         "failure_limit": get_failure_limit(request, credentials),
@@ -110,3 +110,29 @@ def lockout_response(request, original_response=None, credentials=None):
     return TemplateResponse(
         request, "admin/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE
     ).render()
+
+
+def _api_lockout_response(cool_off):
+    headers = {}
+    if cool_off:
+        # At most the whole cool-off: attempts during a lockout do not start it again.
+        seconds = int(cool_off.total_seconds())
+        minutes = max(1, seconds // 60)
+        headers["Retry-After"] = str(seconds)
+        message = ngettext(
+            "Too many failed sign-ins to this account: signing in from this address is "
+            "blocked for %(minutes)d minute. Try again after that.",
+            "Too many failed sign-ins to this account: signing in from this address is "
+            "blocked for %(minutes)d minutes. Try again after that.",
+            minutes,
+        ) % {"minutes": minutes}
+    else:
+        message = gettext(
+            "Too many failed sign-ins to this account: signing in is blocked. "
+            "Ask the coordinating office to unlock it."
+        )
+    response = error_response(
+        settings.AXES_HTTP_RESPONSE_CODE, "locked_out", message, headers=headers
+    )
+    add_never_cache_headers(response)
+    return response

@@ -391,16 +391,20 @@ LOGGING = {
 
 ADMIN_SITE_HEADER = _("Yuhui District livelihood projects — administration")
 
+# Days an API token stays valid after it is issued; then its holder signs in for a new one.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
 # The REST API (/api/v1/, README "Open data API"). Rates are "<count>/<second|minute|hour|day>".
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: a request without credentials is answered 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "minsheng.api.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["minsheng.api.permissions.ReadOrStaffWrite"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # JSON only, and no deeper than any request needs (a deep body would recurse).
+    "DEFAULT_PARSER_CLASSES": ["minsheng.api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "minsheng.api.pagination.Pagination",
     "DEFAULT_THROTTLE_CLASSES": [
         "minsheng.api.throttles.AnonThrottle",

@@ -9,6 +9,8 @@ from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from minsheng.api.errors import is_api_request, server_error_response
+
 logger = logging.getLogger(__name__)
 
 CARE_COOKIE = "ms_care"
@@ -73,7 +75,10 @@ def server_error(request):
 
     Something already failed; the page must not fail again for the same reason (a database
     that is down, a context processor that raises), so it gets only settings and a cookie.
+    Under /api/ the answer is the API's JSON error instead (503 when the database is down).
     """
+    if is_api_request(request):
+        return server_error_response(request)
     context = {
         "SITE_NAME": settings.SITE_NAME,
         "SITE_ORGANISER": settings.SITE_ORGANISER,

@@ -1,24 +1,31 @@
 """The REST API (/api/v1/): open data for everyone, progress reporting for department staff."""
 
+import contextlib
+import copy
 import csv
 import datetime
 import io
 import re
+import socket
 from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from feedback.choices import CommentState, RatingLevel
+from projects import selectors
 from projects.choices import Light, ProjectStatus, ReportState
 from projects.models import Indicator, Milestone, ProgressReport, Project
 from projects.services import lights_refresh
 from tests.factories import (
+    PASSWORD,
     AreaFactory,
     BeneficiaryGroupFactory,
     CategoryFactory,
@@ -1004,6 +1011,228 @@ def test_anonymous_revoke_is_401(api, world):
 def test_a_wrong_token_is_401_even_on_reads(api, world):
     api.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     error(api.get(f"{API}/projects/"), 401, "authentication_failed")
+
+
+def obtain_token(client, username="jiaoyu", password=PASSWORD):
+    return client.post(
+        f"{API}/auth/token/", {"username": username, "password": password}, format="json"
+    )
+
+
+def test_no_answer_of_the_token_address_may_be_stored(world):
+    api = APIClient()
+    for response in (obtain_token(api), obtain_token(api, password="wrong")):
+        assert "no-store" in response["Cache-Control"], response.status_code
+        assert response["Pragma"] == "no-cache"
+
+
+@pytest.mark.parametrize("days", [30, 1])
+def test_a_token_expires_and_signing_in_again_gives_a_new_one(world, settings, days):
+    settings.API_TOKEN_TTL_DAYS = days
+    issued = datetime.datetime(2024, 9, 30, 9, 0, tzinfo=datetime.UTC)
+    period = datetime.timedelta(days=days)
+    api = APIClient()
+    with time_machine.travel(issued, tick=False) as traveller:
+        answer = obtain_token(api).json()
+        token = answer["token"]
+        assert datetime.datetime.fromisoformat(answer["expires"]) == issued + period
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+
+        # a second before its time the token still writes; asking again gives the same one
+        traveller.move_to(issued + period - datetime.timedelta(seconds=1))
+        assert do_write(api, world["school"], "indicator").status_code == 200
+        assert obtain_token(APIClient()).json()["token"] == token
+
+        # at its time it is refused, on reads too, saying why and what to do
+        traveller.move_to(issued + period)
+        error(do_write(api, world["school"], "milestone"), 401, "authentication_failed")
+        message = api.get(f"{API}/projects/").json()["message"]
+        assert "令牌已过期" in message and "/api/v1/auth/token/" in message
+        api.cookies["django_language"] = "en"
+        message = api.get(f"{API}/projects/").json()["message"]
+        assert message.startswith("The token has expired.")
+
+        # signing in again issues a fresh token, valid for a whole period again
+        fresh = obtain_token(APIClient()).json()
+        assert fresh["token"] != token
+        assert datetime.datetime.fromisoformat(fresh["expires"]) == issued + 2 * period
+        api.credentials(HTTP_AUTHORIZATION=f"Token {fresh['token']}")
+        assert do_write(api, world["school"], "milestone").status_code == 200
+
+
+def test_the_coordinating_office_sees_and_revokes_tokens_in_the_admin(world, client):
+    key = obtain_token(APIClient()).json()["token"]
+    holder = Token.objects.get(key=key).user
+    office = Client()
+    office.cookies["django_language"] = "en"
+    office.force_login(world["users"]["coordinator"])
+    changelist = "/admin/authtoken/tokenproxy/"
+
+    listed = office.get(changelist)
+    assert listed.status_code == 200
+    assert "jiaoyu" in listed.content.decode()
+    assert key not in listed.content.decode()  # a key signs in as its holder: never shown
+    assert office.get(changelist + "add/").status_code == 403  # issued only for a password
+    shown = office.get(f"{changelist}{holder.pk}/change/")
+    assert shown.status_code == 200
+    assert '<div class="readonly">valid</div>' in shown.content.decode()
+    assert key not in shown.content.decode()
+
+    confirm = office.get(f"{changelist}{holder.pk}/delete/")
+    assert confirm.status_code == 200 and key not in confirm.content.decode()
+    response = office.post(f"{changelist}{holder.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert key not in office.get("/admin/").content.decode()  # the recent actions
+    assert not Token.objects.filter(user=holder).exists()
+    revoked = APIClient()
+    revoked.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    error(revoked.get(f"{API}/projects/"), 401, "authentication_failed")
+
+
+@pytest.mark.parametrize("role", ["school_reporter", "leader"])
+def test_no_one_else_sees_or_revokes_tokens_in_the_admin(world, role):
+    key = obtain_token(APIClient()).json()["token"]
+    holder = Token.objects.get(key=key).user
+    staff = Client()
+    staff.force_login(world["users"][role])
+
+    assert staff.get("/admin/authtoken/tokenproxy/").status_code == 403
+    assert (
+        staff.post(f"/admin/authtoken/tokenproxy/{holder.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert "authtoken" not in staff.get("/admin/").content.decode()
+    assert Token.objects.filter(key=key).exists()
+
+
+# --- errors raised outside the API's views ---------------------------------------------------
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize(
+    "body", ["[" * 950, nested(10_000), nested(33), '{"username": ' + nested(40) + "}"]
+)
+def test_deeply_nested_json_is_refused_as_unparseable(world, body):
+    response = APIClient().post(f"{API}/auth/token/", body, content_type="application/json")
+    error(response, 400, "parse_error")
+    assert not Token.objects.exists()
+
+
+def test_nesting_a_request_needs_is_parsed(world):
+    # 32 levels are read, and refused for what they say, not for their depth.
+    body = '{"username": ' + nested(31) + ', "password": "x"}'
+    response = APIClient().post(f"{API}/auth/token/", body, content_type="application/json")
+    assert "username" in error(response, 400, "invalid")
+
+
+def test_a_deep_write_changes_nothing(world):
+    indicator = world["school"].indicators.first()
+    before = indicator.actual_value
+    client = as_user(world["users"]["school_reporter"])
+    body = '{"actual_value": ' + "[" * 5000 + "1" + "]" * 5000 + "}"
+    response = client.patch(
+        f"{API}/indicators/{indicator.pk}/", body, content_type="application/json"
+    )
+    error(response, 400, "parse_error")
+    indicator.refresh_from_db()
+    assert indicator.actual_value == before
+
+
+@pytest.fixture
+def failing_project_page(monkeypatch):
+    """Reading one project fails as an unforeseen bug would (the API and the page both ask)."""
+
+    def broken(pk):
+        raise RuntimeError("a bug in reading the project")
+
+    monkeypatch.setattr(selectors, "project_for_public", broken)
+
+
+def test_an_unexpected_error_answers_the_api_error_shape(world, failing_project_page):
+    api = APIClient(raise_request_exception=False)
+    response = api.get(f"{API}/projects/{world['school'].pk}/")
+    error(response, 500, "server_error")
+    assert response["Content-Type"] == "application/json"
+    assert "服务器" in response.json()["message"]
+    assert "RuntimeError" not in response.content.decode()
+    api.cookies["django_language"] = "en"
+    message = api.get(f"{API}/projects/{world['school'].pk}/").json()["message"]
+    assert message.startswith("Something went wrong on our side.")
+
+
+def test_an_unexpected_error_on_a_page_still_answers_the_page(world, failing_project_page, client):
+    client.raise_request_exception = False
+    response = client.get(f"/projects/{world['school'].pk}/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in response.content.decode()
+
+
+@contextlib.contextmanager
+def database_unreachable(tmp_path):
+    """The database connection is opened anew against a database that cannot be reached.
+
+    PostgreSQL: a port on which nothing listens (held, so no one else takes it); SQLite: a
+    file in a folder that does not exist. The test's own connection is put back afterwards.
+    """
+    original = connections["default"]
+    settings_dict = copy.deepcopy(original.settings_dict)
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        if original.vendor == "postgresql":
+            settings_dict.update(HOST="127.0.0.1", PORT=str(held.getsockname()[1]))
+        else:
+            settings_dict["NAME"] = str(tmp_path / "no-such-folder" / "db.sqlite3")
+        unreachable = type(original)(settings_dict, "default")
+        connections["default"] = unreachable
+        try:
+            yield
+        finally:
+            unreachable.close()
+            connections["default"] = original
+
+
+@pytest.mark.parametrize(
+    "request_of",
+    [
+        lambda api, world: api.get(f"{API}/projects/"),
+        lambda api, world: api.get(f"{API}/projects/{world['school'].pk}/"),
+        lambda api, world: obtain_token(api),
+    ],
+    ids=["list", "detail", "token"],
+)
+def test_an_unreachable_database_answers_503_in_the_api_error_shape(world, tmp_path, request_of):
+    api = APIClient(raise_request_exception=False)
+    with database_unreachable(tmp_path):
+        response = request_of(api, world)
+    error(response, 503, "service_unavailable")
+    assert response["Retry-After"] == "30"
+    assert "稍后重试" in response.json()["message"]
+    # and back again once the database answers
+    assert api.get(f"{API}/projects/").status_code == 200
+
+
+def test_an_unreachable_database_on_a_page_answers_the_500_page(world, tmp_path, client):
+    client.raise_request_exception = False
+    with database_unreachable(tmp_path):
+        response = client.get("/projects/")
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")
+    assert '<html lang="zh-CN">' in response.content.decode()
+
+
+def test_the_schema_describes_the_new_answers(api):
+    schema = api.get("/api/schema/?format=json").json()
+    token = schema["paths"]["/api/v1/auth/token/"]["post"]["responses"]
+    assert {"400", "429", "500", "503"} <= set(token)
+    assert "locked_out" in token["429"]["description"]
+    assert "expires" in schema["components"]["schemas"]["Token"]["properties"]
+    projects = schema["paths"]["/api/v1/projects/"]["get"]["responses"]
+    assert "expired" in projects["401"]["description"]
+    assert "service_unavailable" in projects["503"]["description"]
 
 
 # --- conditional requests and throttling -----------------------------------------------------

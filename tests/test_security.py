@@ -330,6 +330,49 @@ def test_api_token_requests_count_towards_the_lockout(client, login_lockout):
 
 
 @pytest.mark.django_db
+def test_an_api_lockout_answers_the_api_error_shape_and_the_admin_its_page(client, login_lockout):
+    coordinator()
+    token_url = reverse("api-token")
+    for _ in range(5):
+        client.post(
+            token_url,
+            {"username": "coordinator", "password": "wrong-password"},
+            content_type="application/json",
+        )
+
+    # the right password through the API: JSON, with the wait in seconds
+    response = client.post(
+        token_url,
+        {"username": "coordinator", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"code", "message", "fields"}
+    assert body["code"] == "locked_out"
+    assert body["message"] == "该账号密码错误次数过多，本地址的登录已锁定 30 分钟，请届时再试。"
+    assert response["Retry-After"] == "1800"
+    assert "no-store" in response["Cache-Control"]
+
+    client.cookies["django_language"] = "en"
+    response = client.post(
+        token_url,
+        {"username": "coordinator", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert "signing in from this address is blocked for 30 minutes" in response.json()["message"]
+
+    # the admin's sign-in form still answers its page, in Chinese
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(LOGIN_URL, {"username": "coordinator", "password": PASSWORD})
+    assert response.status_code == 429
+    assert response["Content-Type"].startswith("text/html")
+    with translation.override("zh-hans"):
+        assert f"<h1>{translation.gettext('Sign-in locked')}</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_admin_path_is_configurable():
     result = manage(
         "shell",

@@ -9,12 +9,14 @@ the error is not about fields). A service's refusal (``ServiceError``, Django's
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, JsonResponse
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
@@ -22,6 +24,50 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 INVALID_MESSAGE = _("Some of the data sent is not valid; see the fields named.")
+SERVER_ERROR_MESSAGE = _(
+    "Something went wrong on our side. The error has been recorded; please try again later."
+)
+SERVICE_UNAVAILABLE_MESSAGE = _(
+    "The service is briefly unavailable (its database does not answer). Please try again later."
+)
+# Seconds a client is asked to wait when the database does not answer: long enough for a
+# restart or a fail-over, short enough that a script retrying it does not give up.
+DATABASE_RETRY_AFTER = 30
+
+# Where the API lives (minsheng/urls.py mounts minsheng.api.urls here): errors raised outside
+# DRF's views (Django's 500 handling, the sign-in lockout) answer JSON under this prefix.
+API_PATH_PREFIX = "/api/"
+
+
+def is_api_request(request) -> bool:
+    return request.path_info.startswith(API_PATH_PREFIX)
+
+
+def error_response(status: int, code: str, message, *, headers=None) -> JsonResponse:
+    """An error in the portal's shape for answers made outside DRF (no field errors)."""
+    return JsonResponse(
+        {"code": code, "message": force_str(message), "fields": {}},
+        status=status,
+        headers=headers,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def server_error_response(request) -> JsonResponse:
+    """Django's 500 handling under /api/: JSON, and 503 when the database cannot be reached.
+
+    Called while the exception is being handled (``handler500``), so it is still in
+    ``sys.exc_info()``; Django has already logged it (and mailed the admins).
+    """
+    exception = sys.exc_info()[1]
+    if isinstance(exception, (OperationalError, InterfaceError)):
+        return error_response(
+            503,
+            "service_unavailable",
+            SERVICE_UNAVAILABLE_MESSAGE,
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
+    return error_response(500, "server_error", SERVER_ERROR_MESSAGE)
 
 
 def validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
@@ -92,10 +138,11 @@ class ErrorSerializer(serializers.Serializer):
         help_text=(
             "错误代码，供程序判断：invalid、parse_error、not_authenticated、authentication_failed、"
             "permission_denied、not_found、method_not_allowed、not_acceptable、"
-            "unsupported_media_type、throttled / "
+            "unsupported_media_type、throttled、locked_out、server_error、service_unavailable / "
             "Error code for programs: invalid, parse_error, not_authenticated, "
             "authentication_failed, permission_denied, not_found, method_not_allowed, "
-            "not_acceptable, unsupported_media_type, throttled."
+            "not_acceptable, unsupported_media_type, throttled, locked_out, server_error, "
+            "service_unavailable."
         )
     )
     message = serializers.CharField(
@@ -112,10 +159,12 @@ class ErrorSerializer(serializers.Serializer):
 
 # Status → what it means, in both languages, for the OpenAPI description of each operation.
 ERROR_DESCRIPTIONS = {
-    "400": "请求数据无效：未知字段、类型错误、取值超出范围或违反业务规则，fields 指明字段 / "
-    "Invalid request: an unknown field, a wrong type, a value out of range or a broken rule; "
-    "fields names each field.",
-    "401": "未登录或令牌无效 / Not signed in, or the token is not valid.",
+    "400": "请求数据无效：不是 JSON 或嵌套过深（parse_error），未知字段、类型错误、取值超出范围或违反"
+    "业务规则（invalid，fields 指明字段）/ "
+    "Invalid request: not JSON or nested too deep (parse_error); an unknown field, a wrong "
+    "type, a value out of range or a broken rule (invalid; fields names each field).",
+    "401": "未登录，或令牌无效、已作废或已过期（过期须重新获取）/ "
+    "Not signed in, or the token is not valid, revoked or expired (obtain a new one).",
     "403": "无权执行此操作（例如不是本单位的项目，或缺少相应角色）/ "
     "Not allowed (e.g. another department's project, or a role without this right).",
     "404": "对象不存在或无权查看，或页码超出范围 / "
@@ -124,6 +173,13 @@ ERROR_DESCRIPTIONS = {
     "406": "无法提供 Accept 请求头要求的格式 / Cannot answer in the format the Accept header asks for.",
     "415": "请求体须为 JSON（Content-Type: application/json）/ "
     "The request body must be JSON (Content-Type: application/json).",
-    "429": "请求过于频繁，请在 Retry-After 秒后重试 / "
-    "Too many requests; try again after Retry-After seconds.",
+    "429": "请求过于频繁（throttled），或多次密码错误后登录被暂时锁定（locked_out），"
+    "请在 Retry-After 秒后重试 / "
+    "Too many requests (throttled), or signing in locked after repeated wrong passwords "
+    "(locked_out); try again after Retry-After seconds.",
+    "500": "服务器内部错误，已记录，请稍后重试（server_error）/ "
+    "An error on the server's side, recorded; try again later (server_error).",
+    "503": "服务暂时不可用（数据库无响应），请在 Retry-After 秒后重试（service_unavailable）/ "
+    "Briefly unavailable (the database does not answer); try again after Retry-After "
+    "seconds (service_unavailable).",
 }

@@ -32,8 +32,9 @@ class AutoSchema(SpectacularAutoSchema):
         return operation
 
     def _error_codes(self) -> list[str]:
-        # 401 everywhere: a bad token is refused whatever the operation.
-        codes = ["401", "406", "429"]
+        # 401 everywhere: a bad token is refused whatever the operation; 500 and 503 (the
+        # database does not answer) can meet any request.
+        codes = ["401", "406", "429", "500", "503"]
         has_path_parameter = "{" in self.path
         if self.method in ("GET", "HEAD"):
             if self._is_list_view() or getattr(self.view, "filters_reads", False):

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
-from django.utils.encoding import force_str
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .conditional import ConditionalReadMixin
+from .errors import error_response
 from .serializers import StrictFieldsMixin
 from .throttles import TokenThrottle
+from .tokens import token_expires_at, token_issue, token_revoke
 
 API_TAG = "接口说明 / About the API"
 
@@ -87,6 +88,9 @@ class TokenSerializer(serializers.Serializer):
         help_text="令牌：请求头写作 Authorization: Token <令牌> / "
         "The token: send it as the header Authorization: Token <token>."
     )
+    expires = serializers.DateTimeField(
+        help_text="失效时间；此后须重新获取 / When the token expires; after that, obtain a new one."
+    )
 
 
 class TokenView(APIView):
@@ -96,6 +100,13 @@ class TokenView(APIView):
         if self.request.method == "DELETE":
             return [IsAuthenticated()]
         return [AllowAny()]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # A token is a password: no browser, proxy or cache may keep an answer that holds one.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        add_never_cache_headers(response)
+        response["Pragma"] = "no-cache"
+        return response
 
     def get_throttles(self):
         # Password guessing is held back per client, whoever is signed in.
@@ -108,10 +119,15 @@ class TokenView(APIView):
         summary="获取令牌 / Obtain a token",
         description=(
             "用后台账号的用户名和密码换取令牌（仅限在职的工作人员账号），之后的写操作在请求头中带上 "
-            "Authorization: Token <令牌>。同一账号多次获取得到同一令牌。 / "
+            "Authorization: Token <令牌>。令牌自签发起在 expires 所示时间失效（默认 30 天），"
+            "失效前再次获取得到同一令牌，失效后得到新令牌。连续多次密码错误后，该账号在本地址的"
+            "登录被暂时锁定（429，code 为 locked_out，Retry-After 为需等待的秒数）。 / "
             "Exchange the user name and password of an admin account (active staff only) for "
-            "a token, then send Authorization: Token <token> with each write. Asking again "
-            "gives the same token."
+            "a token, then send Authorization: Token <token> with each write. The token "
+            "expires at the time given in expires (30 days after issue by default); asking "
+            "again before then gives the same token, afterwards a new one. After repeated "
+            "wrong passwords, signing in to the account from the client's address is locked "
+            "for a while (429 with code locked_out; Retry-After says how many seconds)."
         ),
         request=TokenRequestSerializer,
         responses={200: TokenSerializer},
@@ -129,8 +145,10 @@ class TokenView(APIView):
             raise exceptions.ValidationError(
                 _("Unable to sign in with this user name and password.")
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = token_issue(user=user)
+        return Response(
+            TokenSerializer({"token": token.key, "expires": token_expires_at(token)}).data
+        )
 
     @extend_schema(
         tags=[API_TAG],
@@ -141,7 +159,7 @@ class TokenView(APIView):
         responses={204: OpenApiResponse(description="已作废 / Revoked.")},
     )
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        token_revoke(user=request.user, by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -167,6 +185,4 @@ def not_found(request, path=""):
                 target += "?" + request.META["QUERY_STRING"]
             if request.method in ("GET", "HEAD"):
                 return HttpResponsePermanentRedirect(target)
-    body = {"code": "not_found", "message": force_str(exceptions.NotFound.default_detail)}
-    body["fields"] = {}
-    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})
+    return error_response(404, "not_found", exceptions.NotFound.default_detail)
