@@ -10,7 +10,9 @@ zip without a document inside) is refused.
 from __future__ import annotations
 
 import logging
+import struct
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import PurePath
 from xml.parsers import expat
@@ -181,10 +183,20 @@ def _inspect_office_package(upload) -> str:
                 _parse_xml(stream)
     except ValidationError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-        raise not_accepted() from exc
-    except (expat.ExpatError, NotImplementedError, RuntimeError) as exc:
-        # Malformed XML, an unsupported compression method, an encrypted member.
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        struct.error,
+        OSError,
+        EOFError,
+        ValueError,
+        expat.ExpatError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
+        # A damaged archive or compressed part, malformed XML, an unsupported compression
+        # method, an encrypted member: not a document we can vouch for.
         raise not_accepted() from exc
     return content_type
 

@@ -405,6 +405,17 @@ def test_a_thumbnail_is_not_made_of_an_image_over_the_cap(settings):
 # --- documents: parsed, not recognised by their first bytes ----------------------------------
 
 
+def damaged_docx() -> bytes:
+    """A Word document whose main part's compressed bytes were damaged in transit."""
+    data = bytearray(
+        docx_bytes({"word/document.xml": DOCUMENT.replace("实施方案", "实施方案" * 500)})
+    )
+    start = data.find(b"word/document.xml") + 40
+    for index in range(start, start + 30):
+        data[index] ^= 0x55
+    return bytes(data)
+
+
 @pytest.mark.parametrize(
     ("name", "content"),
     [
@@ -415,6 +426,7 @@ def test_a_thumbnail_is_not_made_of_an_image_over_the_cap(settings):
         ("plan.docx", docx_bytes({"word/document.xml": None})),  # no main part
         ("plan.docx", docx_bytes({"word/document.xml": "<w:document><html>"})),  # not XML
         ("plan.docx", docx_bytes({"word/document.xml": LAUGHS})),  # entity expansion
+        ("plan.docx", damaged_docx()),
         (
             "macro.docm",
             docx_bytes(
@@ -435,6 +447,7 @@ def test_a_thumbnail_is_not_made_of_an_image_over_the_cap(settings):
         "docx-without-document",
         "docx-with-broken-xml",
         "docx-with-entities",
+        "docx-damaged",
         "word-with-macros",
     ],
 )
