@@ -259,6 +259,18 @@ CSRF_FAILURE_VIEW = "minsheng.views.csrf_failure"
 
 # Uploaded attachments: size limit in bytes and the accepted kinds (checked by content).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Largest image accepted, in pixels (width × height), read from the header before decoding:
+# a small file can declare a huge image whose decoding takes gigabytes. 40 megapixels is
+# more than a phone camera takes. Pillow's own cap (MAX_IMAGE_PIXELS) is set to the same
+# number when the projects app starts.
+ATTACHMENT_MAX_PIXELS = env.int("ATTACHMENT_MAX_PIXELS", default=40_000_000)
+# Largest total unpacked size of an Office document (a zip package), against zip bombs.
+ATTACHMENT_MAX_UNPACKED_BYTES = env.int("ATTACHMENT_MAX_UNPACKED_BYTES", default=100 * 1024 * 1024)
+# Attachments are served by the portal, which checks who may see each (a report's photos
+# stay with staff until it is approved). Behind nginx, set this to an ``internal`` location
+# aliasing MEDIA_ROOT (e.g. "/protected-media/"): the portal then answers with
+# X-Accel-Redirect and nginx sends the file. Empty: the portal streams the file itself.
+ATTACHMENT_ACCEL_REDIRECT_PREFIX = env.str("ATTACHMENT_ACCEL_REDIRECT_PREFIX", default="")
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -26,8 +26,3 @@ urlpatterns = [
 
 handler404 = "minsheng.views.page_not_found"
 handler500 = "minsheng.views.server_error"
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,5 +1,4 @@
 import datetime
-import re
 import uuid
 from decimal import Decimal
 from pathlib import PurePath
@@ -472,22 +471,43 @@ STORED_SUFFIXES = {
     "image/webp": ".webp",
     "image/gif": ".gif",
     "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
 }
 
 
 def attachment_upload_to(instance, filename: str) -> str:
-    """Store uploads under a generated name; nothing of the sent name but a known suffix is kept.
+    """Store uploads under a generated name; nothing of the sent name is kept.
 
-    The suffix follows the checked content (a PNG sent as ``photo.jpg`` is stored as ``.png``),
-    so that the web server serving the media folder names its type rightly. Office documents
-    (zip containers) keep their own suffix, which the check allowed only from a short list.
+    The suffix follows the checked content (a PNG sent as ``photo.jpg`` is stored as ``.png``,
+    a Word document sent as ``.pdf`` as ``.docx``). The name is random, so that a file's
+    address cannot be guessed from another's.
     """
-    suffix = STORED_SUFFIXES.get(instance.content_type)
-    if suffix is None:
-        sent = PurePath(filename.replace("\\", "/").replace("\x00", "")).suffix.lower()
-        suffix = sent if re.fullmatch(r"\.[a-z0-9]{1,5}", sent) else ""
+    suffix = STORED_SUFFIXES.get(instance.content_type, "")
     today = datetime.date.today()
     return f"attachments/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def outside_unapproved_reports(self):
+        """Attachments of the project or a milestone, or of an approved report.
+
+        A report's photos and documents are the department's working papers until the
+        office approves the report.
+        """
+        return self.filter(Q(report__isnull=True) | Q(report__state=ReportState.APPROVED))
+
+    def public(self):
+        """Attachments residents may see: of published projects, outside unapproved reports."""
+        return self.outside_unapproved_reports().filter(
+            project__published=True, project__plan__published=True
+        )
+
+    def visible_to(self, user):
+        """The public ones, and for staff those of the projects they may see in the admin."""
+        staff_projects = Project.objects.visible_to(user).values("pk")
+        return self.filter(Q(pk__in=self.public().values("pk")) | Q(project_id__in=staff_projects))
 
 
 class Attachment(models.Model):
@@ -525,6 +545,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")

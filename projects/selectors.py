@@ -24,7 +24,7 @@ from departments.models import Area, Department
 from minsheng import clock
 from minsheng.templatetags.portal import amount, pct
 
-from .choices import AttachmentKind, Light, ProjectStatus, ReportState
+from .choices import AttachmentKind, Light, ProjectStatus
 from .light import LightResult, Thresholds, compute_light
 from .models import (
     Attachment,
@@ -171,6 +171,28 @@ def latest_updates(plan: Plan, limit: int = LATEST_UPDATES) -> list[ProgressRepo
 
 
 # --------------------------------------------------------------------------------------
+# Attachment files
+# --------------------------------------------------------------------------------------
+
+
+def attachment_by_stored_name(name: str, user) -> tuple[Attachment, bool]:
+    """The attachment whose file or thumbnail is stored as ``name``, and whether it is public.
+
+    Public files are found without looking at who asks (their answer is the same for all and
+    may be cached anywhere); the others only for staff who may see the project. Otherwise 404,
+    which does not tell a hidden file from a missing one.
+    """
+    stored_as = Q(file=name) | Q(thumbnail=name)
+    attachment = Attachment.objects.public().filter(stored_as).first()
+    if attachment is not None:
+        return attachment, True
+    attachment = Attachment.objects.visible_to(user).filter(stored_as).first()
+    if attachment is None:
+        raise Http404("No such file")
+    return attachment, False
+
+
+# --------------------------------------------------------------------------------------
 # Projects
 # --------------------------------------------------------------------------------------
 
@@ -262,9 +284,11 @@ _approved_reports_of = PreparedQuery(
 )
 # The project's own attachments and those of its approved reports, oldest first.
 _public_attachments_of = PreparedQuery(
-    lambda pk: Attachment.objects.filter(
-        Q(report__isnull=True) | Q(report__state=ReportState.APPROVED), project_id=pk
-    ).order_by("uploaded_at", "pk")
+    lambda pk: (
+        Attachment.objects.outside_unapproved_reports()
+        .filter(project_id=pk)
+        .order_by("uploaded_at", "pk")
+    )
 )
 
 

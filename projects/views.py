@@ -1,18 +1,26 @@
-"""Public pages: the home page, the project list, a project's page and the accessibility note.
+"""Public pages: the home page, the project list, a project's page, the accessibility note, and
+the uploaded files (to those who may see each).
 
 Anonymous visitors get cached pages (``public_page``); on a cache miss each view first
 brings the stored lights up to today. Every page runs a fixed number of queries.
 """
 
+import re
+from pathlib import PurePath
+from urllib.parse import quote
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
+from django.views.decorators.http import require_safe
 
 from feedback import selectors as feedback_selectors
 from minsheng import clock
@@ -20,6 +28,7 @@ from minsheng.cache import public_page
 from minsheng.paging import page_numbers
 
 from . import selectors
+from .attachments import served_content_type
 from .choices import Light
 from .filters import ProjectFilter
 from .services import lights_ensure_current
@@ -130,3 +139,52 @@ def project_detail(request, pk):
 def accessibility(request):
     lights_ensure_current()
     return render(request, "projects/accessibility.html")
+
+
+# Public files live under random names that never take other content, but a project can
+# be unpublished: a day's caching is the compromise.
+PUBLIC_FILE_MAX_AGE = 24 * 60 * 60
+UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\"]')
+
+
+def _download_name(attachment, stored_name: str) -> str:
+    """The name a browser saves a document under: its title with the stored suffix."""
+    suffix = PurePath(stored_name).suffix
+    title = UNSAFE_IN_FILE_NAMES.sub("_", attachment.title).strip()
+    return f"{title}{suffix}" if title else PurePath(stored_name).name
+
+
+@require_safe
+def attachment_file(request, path):
+    """An uploaded photo, document or thumbnail, to those who may see it.
+
+    Photos are shown in the page; documents are always downloaded, never opened as a page.
+    Every file is sent with the type its content was checked to be, ``nosniff`` and a
+    policy that lets nothing in it run, whatever the file holds.
+    """
+    attachment, public = selectors.attachment_by_stored_name(path, request.user)
+    is_thumbnail = attachment.thumbnail.name == path
+    content_type = "image/jpeg" if is_thumbnail else served_content_type(attachment)
+    is_image = content_type.startswith("image/")
+    stored = attachment.thumbnail if is_thumbnail else attachment.file
+    prefix = settings.ATTACHMENT_ACCEL_REDIRECT_PREFIX
+    if prefix:
+        # nginx sends the file from its internal location, keeping these headers.
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(stored.name)}"
+    else:
+        try:
+            handle = stored.storage.open(stored.name, "rb")
+        except FileNotFoundError:
+            raise Http404("No such file") from None
+        response = FileResponse(handle, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        not is_image, _download_name(attachment, stored.name)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if public:
+        patch_cache_control(response, public=True, max_age=PUBLIC_FILE_MAX_AGE)
+    else:
+        patch_cache_control(response, private=True, no_store=True)
+    return response

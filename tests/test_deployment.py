@@ -191,3 +191,16 @@ def test_the_tls_key_stays_out_of_the_image_and_the_repository():
     assert "deploy/tls" in (ROOT / ".dockerignore").read_text(encoding="utf-8").split()
     assert "/deploy/tls/" in (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "./deploy/tls:/etc/nginx/tls:ro" in SERVICES["nginx"]["volumes"]
+
+
+def test_nginx_sends_uploaded_files_only_when_the_portal_allows_them():
+    directives = nginx_directives(NGINX_CONF.read_text(encoding="utf-8"))
+    # No location hands out the media folder by path: a report's photos stay with staff
+    # until it is approved, which only the portal can judge.
+    assert not [d for d in directives if d.startswith("location") and "/media/" in d.split()[1]]
+    start = directives.index("location /protected-media/ {")
+    assert directives[start + 1] == "internal;"
+    prefix = SERVICES["web"]["environment"]["ATTACHMENT_ACCEL_REDIRECT_PREFIX"]
+    assert f"location {prefix} {{" in directives
+    media = {mount.split(":")[1]: mount.split(":")[0] for mount in SERVICES["nginx"]["volumes"]}
+    assert media["/srv/minsheng/media"] == "media"
