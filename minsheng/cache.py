@@ -6,14 +6,19 @@ random token) current when it was rendered; every change to the portal's data re
 generation (signals in ``minsheng.apps``), and a page of another generation is a miss. The
 generation and the page are read together (one round trip to Redis). Staff and anything but
 GET/HEAD bypass it. Works with the in-process cache (default) and Redis (``REDIS_URL``).
+
+A cache outage never takes a page down: the page is rendered and not stored. A change whose
+invalidation could not be stored is remembered, and the generation is replaced at the next
+lookup that reaches the cache, before any page is served from it: otherwise pages cached
+before the change would be served again once Redis is back.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import logging
 import secrets
+import threading
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,9 +29,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from . import clock
+from .outages import served_without_cache
 from .views import CARE_COOKIE
-
-logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public-pages:generation"
 # Forms on cached pages carry this instead of the visitor's CSRF token; CsrfTokenFillMiddleware
@@ -34,6 +38,8 @@ GENERATION_KEY = "public-pages:generation"
 # or just rendered, so one cached page serves everyone and every form still has its token.
 CSRF_PLACEHOLDER = "__minsheng-csrf-token__"
 TIMEOUT = 600
+# Set when a change could not replace the generation (cache down); cleared by the retry.
+_invalidation_missed = threading.Event()
 
 
 def _new_generation() -> str:
@@ -47,14 +53,19 @@ def _lookup(key: str) -> tuple[str | None, tuple | None]:
 
     The generation is None when the cache is down: the page is then neither read nor stored.
     """
+    if _invalidation_missed.is_set():
+        # Cleared before the retry, so that a failure meanwhile (another thread's) sets it again.
+        _invalidation_missed.clear()
+        if not _bump_generation():
+            return None, None
     try:
         found = cache.get_many([GENERATION_KEY, key])
         generation = found.get(GENERATION_KEY)
         if generation is None:  # first use, or evicted: whatever is stored is of no generation
             cache.add(GENERATION_KEY, _new_generation(), timeout=None)
             return cache.get(GENERATION_KEY), None
-    except Exception:  # a cache outage must not take the pages down
-        logger.warning("page cache unavailable", exc_info=True)
+    except Exception as error:  # a cache outage must not take the pages down
+        served_without_cache("page", error)
         return None, None
     stored = found.get(key)
     if stored is not None and stored[0] == generation:
@@ -71,13 +82,17 @@ def invalidate_public_pages(**_signal_kwargs) -> None:
     transaction.on_commit(_bump_generation)
 
 
-def _bump_generation() -> None:
+def _bump_generation() -> bool:
+    """Replace the generation; False when the cache is down (the next lookup tries again)."""
     # A plain set of a new random value: nothing to go wrong when the key is missing, and two
     # writers bumping at once both leave a generation no stored page was rendered under.
     try:
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-    except Exception:  # the change is committed; a failed invalidation must not undo the request
-        logger.warning("page cache unavailable for invalidation", exc_info=True)
+    except Exception as error:  # the change is committed: a failed invalidation must not undo it
+        _invalidation_missed.set()
+        served_without_cache("invalidation", error)
+        return False
+    return True
 
 
 def _key(request) -> str:
@@ -156,8 +171,8 @@ def public_page(view):
         if generation is not None and _cacheable(request, response):
             try:
                 cache.set(key, (generation, response.content, response["Content-Type"]), TIMEOUT)
-            except Exception:
-                logger.warning("page cache unavailable for storing", exc_info=True)
+            except Exception as error:
+                served_without_cache("page", error)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -2,7 +2,10 @@
 
 ``/healthz/live`` answers without touching anything: the process is up and serving.
 ``/healthz`` checks what a request needs — the database, the cache and, when one is
-configured, the Celery broker — and answers 503 naming the part that failed.
+configured, the Celery broker — and names the parts that fail. Without the database or the
+broker the portal is down: 503. Without the cache it still serves every page and the API,
+only slower (pages are not cached, rates not counted): 200, "degraded", so that a load
+balancer keeps sending it requests while the operators see what is missing.
 """
 
 from __future__ import annotations
@@ -17,13 +20,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
+from .outages import served_without_cache_counts
+
 logger = logging.getLogger(__name__)
 
 OK = "ok"
 FAILING = "failing"
+DEGRADED = "degraded"
 NOT_CONFIGURED = "not configured"
+# Parts the portal serves without (see minsheng.outages): their failure degrades, not downs.
+DISPENSABLE = {"cache"}
 # Seconds a broker check may take: a probe must answer well within its own timeout.
-BROKER_TIMEOUT = 2
+BROKER_TIMEOUT = 0.5
 
 
 def check_database() -> None:
@@ -77,12 +85,25 @@ def live(request):
 @never_cache
 @require_GET
 def ready(request):
-    """Readiness: database, cache and broker each answer; 503 naming the ones that do not."""
+    """Readiness: database, cache and broker each answer; 503 naming the ones that do not.
+
+    A failing cache alone is named in ``failing`` and ``degraded`` and answers 200.
+    ``served_without_cache`` counts what this process has done without the cache since it
+    started (pages, throttles, invalidations).
+    """
     checks = {
         "database": _run("database", check_database),
         "cache": _run("cache", check_cache),
         "broker": _run("broker", check_broker) if broker_configured() else NOT_CONFIGURED,
     }
     failing = [name for name, state in checks.items() if state == FAILING]
-    body = {"status": FAILING if failing else OK, "checks": checks, "failing": failing}
-    return JsonResponse(body, status=503 if failing else 200)
+    degraded = [name for name in failing if name in DISPENSABLE]
+    down = [name for name in failing if name not in DISPENSABLE]
+    body = {
+        "status": FAILING if down else DEGRADED if degraded else OK,
+        "checks": checks,
+        "failing": failing,
+        "degraded": degraded,
+        "served_without_cache": served_without_cache_counts(),
+    }
+    return JsonResponse(body, status=503 if down else 200)

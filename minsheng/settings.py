@@ -115,13 +115,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis is a cache, never something a page waits for: an operation gives up after
+# CACHE_CONNECT_TIMEOUT seconds to connect and CACHE_SOCKET_TIMEOUT seconds for an answer, and
+# after a failure the cache is taken to be down for CACHE_RETRY_AFTER seconds, during which
+# its operations fail at once; pages and the API carry on without it (minsheng/redis_cache.py).
+REDIS_CACHE_OPTIONS = {
+    "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.25),
+    "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.25),
+    "retry_after": env.float("CACHE_RETRY_AFTER", default=5),
+}
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "minsheng.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "minsheng",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -359,16 +368,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
-# A task not acknowledged within this many seconds is given to another worker; retries back
-# off exponentially up to CELERY_RETRY_BACKOFF_MAX, well below it.
+# A web request that enqueues a task must not hang when the broker is down or hangs: each
+# attempt to publish gives up after BROKER_CONNECT_TIMEOUT seconds to connect and
+# BROKER_SOCKET_TIMEOUT seconds for an answer (a worker waits for tasks by polling, which
+# these do not cut short).
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=0.25)
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=0.25)
+# A task not acknowledged within visibility_timeout seconds is given to another worker;
+# retries back off exponentially up to CELERY_RETRY_BACKOFF_MAX, well below it.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
-    "socket_connect_timeout": 3,
-    "socket_timeout": 5,
+    "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
 }
 CELERY_RETRY_BACKOFF_MAX = 600
-# A web request that enqueues a task must not hang when Redis is down.
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 1,

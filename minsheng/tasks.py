@@ -28,7 +28,7 @@ def enqueue_on_commit(task, *args, **kwargs) -> None:
     """Send ``task`` to the broker once the current transaction commits.
 
     After the commit, so that the worker finds the rows the task is about. A broker that is
-    down costs the request a few seconds at most (publish timeouts) and never its data: the
+    down costs the request well under a second (publish timeouts) and never its data: the
     failure is logged, and work derived from the database (the reminder scan) catches up.
     Without a broker the task runs in this process once, after the response (see above).
     """

@@ -10,6 +10,7 @@ from unittest import mock
 import pytest
 from django.db import OperationalError
 
+from minsheng import redis_cache
 from minsheng.celery import app as celery_app
 from minsheng.logging import JsonFormatter, RequestIdFilter
 
@@ -39,11 +40,10 @@ def test_ready_when_everything_answers(client, no_broker):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {
-        "status": "ok",
-        "checks": {"database": "ok", "cache": "ok", "broker": "not configured"},
-        "failing": [],
-    }
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"] == {"database": "ok", "cache": "ok", "broker": "not configured"}
+    assert body["failing"] == body["degraded"] == []
 
 
 def test_database_down(client, no_broker):
@@ -60,10 +60,13 @@ def test_database_down(client, no_broker):
     assert body["checks"]["database"] == "failing"
     assert body["checks"]["cache"] == "ok"
     assert body["failing"] == ["database"]
+    assert body["status"] == "failing"
     assert "could not connect" not in response.content.decode()  # the reason is only logged
 
 
-def test_cache_down(client, no_broker, settings):
+def test_cache_down_is_degraded_not_down(client, no_broker, settings):
+    # Pages and the API are served without the cache (tests/test_redis_outage.py): a load
+    # balancer must keep sending requests, and the operators must see what is missing.
     settings.CACHES = {
         "default": {
             "BACKEND": "minsheng.redis_cache.RedisCache",
@@ -71,18 +74,38 @@ def test_cache_down(client, no_broker, settings):
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    from django.core.cache import caches
+    redis_cache.reset_breakers()
 
-    with mock.patch("minsheng.health.cache", caches.create_connection("default")):
-        response = client.get("/healthz")
+    response = client.get("/healthz")
 
-    assert response.status_code == 503
+    assert response.status_code == 200
+    assert response.json()["status"] == "degraded"
     assert response.json()["checks"] == {
         "database": "ok",
         "cache": "failing",
         "broker": "not configured",
     }
     assert response.json()["failing"] == ["cache"]
+    assert response.json()["degraded"] == ["cache"]
+
+
+def test_database_down_with_the_cache_down_is_down(client, no_broker, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "minsheng.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    redis_cache.reset_breakers()
+    unreachable = mock.MagicMock()
+    unreachable.__getitem__.return_value.cursor.side_effect = OperationalError("no server")
+    with mock.patch("minsheng.health.connections", unreachable):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "failing"
+    assert response.json()["failing"] == ["database", "cache"]
+    assert response.json()["degraded"] == ["cache"]
 
 
 def test_broker_down(client, monkeypatch, caplog):

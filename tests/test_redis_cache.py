@@ -1,4 +1,4 @@
-"""The Redis cache backend: Django's, with one Redis client per connection pool.
+"""The Redis cache backend: Django's, with one Redis client per connection pool, giving up fast.
 
 The first tests need no server (building a client does not connect); the last runs the page
 cache's operations against the Redis of ``REDIS_URL`` and is skipped without it.
@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from minsheng.redis_cache import RedisCache
+from minsheng.redis_cache import CacheUnavailable, RedisCache, reset_breakers
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -42,10 +42,36 @@ def test_replicas_each_get_their_client():
 def test_an_unreachable_server_raises_as_django_s_backend_does():
     import redis
 
+    reset_breakers()
     cache = backend("redis://127.0.0.1:1/0")
 
     with pytest.raises(redis.ConnectionError):
         cache.get("anything")
+
+
+def test_after_a_failure_the_cache_is_not_tried_again_until_retry_after_has_passed():
+    import socket
+    import time
+
+    import redis
+
+    with socket.socket() as probe:  # a port where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    reset_breakers()
+    cache = RedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"retry_after": 0.3}})
+
+    with pytest.raises(redis.ConnectionError) as first:
+        cache.get("anything")
+    with pytest.raises(CacheUnavailable):  # at once, without connecting
+        cache.set("anything", 1)
+    time.sleep(0.35)
+    with pytest.raises(redis.ConnectionError) as later:
+        cache.get("anything")
+
+    assert not isinstance(first.value, CacheUnavailable)
+    assert not isinstance(later.value, CacheUnavailable)  # Redis itself was asked again
+    reset_breakers()
 
 
 @pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set REDIS_URL=redis://…")

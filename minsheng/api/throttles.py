@@ -5,6 +5,10 @@ request, so a changed setting (or a test's override) applies at once. Anonymous 
 told apart by the salted hash of their address (``feedback.clients``), read as everywhere
 else (``minsheng.clientip``: the proxy's header only from ``TRUSTED_PROXIES``), which keeps
 raw addresses out of the cache.
+
+The counts are kept in the cache; when it is down, requests are let through uncounted (fail
+open, counted in ``/healthz``): a cache outage must not take the API down, and the limits
+are a brake on abuse, not a guard of data.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from feedback.clients import client_hash
+from minsheng.outages import served_without_cache
 
 
 class _RatesFromSettings:
@@ -21,6 +26,13 @@ class _RatesFromSettings:
 
     def get_ident(self, request):
         return client_hash(request)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as error:
+            served_without_cache("throttle", error)
+            return True
 
 
 class AnonThrottle(_RatesFromSettings, AnonRateThrottle):
