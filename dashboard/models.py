@@ -31,7 +31,12 @@ class ProjectSnapshot(models.Model):
         _("progress (%)"), max_digits=4, decimal_places=1, validators=PERCENT_VALIDATORS
     )
     expected_progress = models.DecimalField(
-        _("expected progress (%)"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("expected progress (%)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=PERCENT_VALIDATORS,
     )
     planned_investment = models.DecimalField(
         _("planned investment (10k yuan)"),
@@ -67,6 +72,12 @@ class ProjectSnapshot(models.Model):
             models.CheckConstraint(
                 condition=Q(progress_percent__gte=0) & Q(progress_percent__lte=100),
                 name="snapshot_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_progress__gte=0) & Q(expected_progress__lte=100)
+                | Q(expected_progress__isnull=True),
+                name="snapshot_expected_progress_0_100",
                 violation_error_message=_("Progress must be between 0 and 100."),
             ),
             models.CheckConstraint(

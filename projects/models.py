@@ -214,6 +214,7 @@ class Project(models.Model):
         null=True,
         blank=True,
         editable=False,
+        validators=PERCENT_VALIDATORS,
     )
     light_as_of = models.DateField(_("light computed for"), null=True, blank=True, editable=False)
 
@@ -246,6 +247,12 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(progress_percent__gte=0) & Q(progress_percent__lte=100),
                 name="project_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_progress__gte=0) & Q(expected_progress__lte=100)
+                | Q(expected_progress__isnull=True),
+                name="project_expected_progress_0_100",
                 violation_error_message=_("Progress must be between 0 and 100."),
             ),
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from departments import selectors
 from departments.models import Area, Department
+from minsheng.api.schema import YEARS
 from minsheng.api.viewsets import ReadViewSet
 from projects.selectors import public_plans
 from projects.services import lights_ensure_current
@@ -18,7 +19,7 @@ AREA_TAG = "区域 / Areas"
 
 YEAR_PARAMETER = OpenApiParameter(
     "year",
-    int,
+    YEARS,
     description="统计哪一年度的方案，默认最新发布的方案；没有该年度的已发布方案时返回 400 / "
     "Year of the plan to count, the newest published one unless given; "
     "400 when no plan of that year is published.",

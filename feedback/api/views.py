@@ -9,6 +9,7 @@ from rest_framework import exceptions
 
 from feedback.choices import RatingLevel
 from feedback.models import Comment
+from minsheng.api.schema import YEARS
 from minsheng.api.viewsets import ReadViewSet
 from projects.api.filters import IdFilter
 from projects.models import Project
@@ -72,7 +73,7 @@ class CommentViewSet(ReadViewSet):
 
 YEAR_PARAMETER = OpenApiParameter(
     "year",
-    int,
+    YEARS,
     description="年度方案，默认最新发布的方案；未发布的年度返回 400 / "
     "Year of the plan, the newest published one unless given; 400 for a year not published.",
 )

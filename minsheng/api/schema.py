@@ -21,6 +21,20 @@ NOT_MODIFIED = (
 
 PATH_PARAMETERS = {"id": "编号 / Id.", "year": "年度 / Year."}
 
+# The largest id a database row can have (a signed 64-bit key): larger ones are refused.
+MAX_ID = 2**63 - 1
+# The years a plan may have (the ``plan_year_plausible`` constraint).
+YEARS = {"type": "integer", "minimum": 2000, "maximum": 2100}
+
+
+def whole_number(minimum: int = 1, maximum: int = MAX_ID) -> dict:
+    """A query parameter's schema: a whole number in the range the API takes (0 is refused),
+    so that the schema promises nothing the API answers 400 to."""
+    return {"type": "integer", "minimum": minimum, "maximum": maximum}
+
+
+ID = whole_number()
+
 
 class AutoSchema(SpectacularAutoSchema):
     def get_operation(self, *args, **kwargs):

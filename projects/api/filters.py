@@ -5,11 +5,11 @@ The project list uses ``projects.filters.ProjectFilter``, the one the public lis
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
+from minsheng.api.schema import ID, MAX_ID
 from projects.choices import ReportState
 from projects.models import Indicator, Milestone, ProgressReport
-
-MAX_ID = 2**63 - 1
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -21,6 +21,9 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+        # The schema states the range (a NumberFilter alone reads as any number, 0 included);
+        # a schema given here replaces the generated one, description and all.
+        extend_schema_field({**ID, "description": kwargs.get("help_text", "")})(self)
 
 
 PROJECT_HELP = "项目编号 / Id of the project."

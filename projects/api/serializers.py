@@ -33,8 +33,10 @@ PAGE_URL = "公开网页地址 / Address of the public page."
 
 
 def percent(help_text: str, **kwargs) -> serializers.DecimalField:
+    """A derived percentage, one decimal. No ceiling (``max_digits=None``): a ratio of stored
+    values has none, e.g. an indicator exceeded tenfold or more disbursed than planned."""
     return serializers.DecimalField(
-        max_digits=4,
+        max_digits=None,
         decimal_places=1,
         rounding=ROUND_HALF_UP,
         read_only=True,
@@ -44,8 +46,9 @@ def percent(help_text: str, **kwargs) -> serializers.DecimalField:
 
 
 def amount(help_text: str, **kwargs) -> serializers.DecimalField:
+    """A sum of money over many projects: as many digits as the sum needs."""
     return serializers.DecimalField(
-        max_digits=14, decimal_places=2, read_only=True, help_text=help_text, **kwargs
+        max_digits=None, decimal_places=2, read_only=True, help_text=help_text, **kwargs
     )
 
 

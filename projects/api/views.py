@@ -39,6 +39,7 @@ from feedback.models import Rating
 from feedback.selectors import satisfaction_of
 from minsheng.api.conditional import body_etag
 from minsheng.api.errors import validation_error
+from minsheng.api.schema import ID, YEARS
 from minsheng.api.serializers import EmptySerializer
 from minsheng.api.viewsets import ReadListViewSet, ReadViewSet
 from minsheng.services import ServiceError
@@ -91,11 +92,11 @@ PROJECT_FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "year",
-        int,
+        YEARS,
         description="年度方案，默认最新发布的方案；未发布的年度返回 400 / "
         "Year of the plan, the newest published one unless given; 400 for a year not published.",
     ),
-    OpenApiParameter("category", int, description="领域编号 / Category id."),
+    OpenApiParameter("category", ID, description="领域编号 / Category id."),
     OpenApiParameter(
         "status",
         str,
@@ -112,11 +113,11 @@ PROJECT_FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "department",
-        int,
+        ID,
         description="牵头单位编号（须牵头已公开的项目）/ Lead department id (one leading a public project).",
     ),
-    OpenApiParameter("area", int, description="覆盖区域编号 / Area id."),
-    OpenApiParameter("group", int, description="受益群体编号 / Beneficiary group id."),
+    OpenApiParameter("area", ID, description="覆盖区域编号 / Area id."),
+    OpenApiParameter("group", ID, description="受益群体编号 / Beneficiary group id."),
     OpenApiParameter(
         "sort",
         str,
