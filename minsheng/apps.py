@@ -26,7 +26,12 @@ class MinshengConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from .cache import invalidate_public_pages
+        from .middleware import stamp_activity
+
+        user_logged_in.connect(stamp_activity, dispatch_uid="minsheng-idle-clock")
 
         for label in PUBLIC_MODELS:
             model = apps.get_model(label)
