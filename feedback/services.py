@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -48,8 +49,29 @@ def parse_rate(value: str) -> list[RateLimit]:
     return limits
 
 
-def _check_rate(queryset, *, field: str, rate: str) -> None:
-    # Counted from the rows themselves: exact across every web worker, with or without Redis.
+def _hold_client_lock(model, client_hash: str) -> None:
+    """Let one client's submissions of one kind be counted and written one at a time.
+
+    Two requests counting at once would both see room for one more (50 comments posted at
+    once stored 6 against a limit of 5). On PostgreSQL a transaction-level advisory lock per
+    (kind, client) makes the second wait until the first has committed or rolled back; other
+    clients are not held up. SQLite runs one writing transaction at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return
+    name = f"feedback-rate:{model._meta.label}:{client_hash}"
+    key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _check_rate(model, *, client_hash: str, field: str, rate: str) -> None:
+    """Refuse a submission over the client's limits; call inside the writing transaction.
+
+    Counted from the rows themselves: exact across every web worker, with or without Redis.
+    """
+    _hold_client_lock(model, client_hash)
+    queryset = model.objects.filter(client_hash=client_hash)
     now = timezone.now()
     for limit in sorted(parse_rate(rate), key=lambda limit: limit.seconds):
         since = now - datetime.timedelta(seconds=limit.seconds)
@@ -89,9 +111,7 @@ def comment_create(
     """Record a resident's comment; it waits for review unless clean and review is not required."""
     _check_open_for_feedback(project)
     _check_rate(
-        Comment.objects.filter(client_hash=client_hash),
-        field="created_at",
-        rate=settings.MINSHENG_COMMENT_RATE,
+        Comment, client_hash=client_hash, field="created_at", rate=settings.MINSHENG_COMMENT_RATE
     )
     flagged = sensitive_words_in(nickname, body)
     publish_at_once = not settings.MINSHENG_COMMENTS_PREMODERATED and not flagged
@@ -192,9 +212,7 @@ def rating_submit(
     """Record a visitor's satisfaction; a later rating of the same project replaces theirs."""
     _check_open_for_feedback(project)
     _check_rate(
-        Rating.objects.filter(client_hash=client_hash),
-        field="updated_at",
-        rate=settings.MINSHENG_RATING_RATE,
+        Rating, client_hash=client_hash, field="updated_at", rate=settings.MINSHENG_RATING_RATE
     )
     now = timezone.now()
     rating = (
@@ -236,7 +254,8 @@ def suggestion_create(
 ) -> Suggestion:
     """Record a resident's proposal for next year's list."""
     _check_rate(
-        Suggestion.objects.filter(client_hash=client_hash),
+        Suggestion,
+        client_hash=client_hash,
         field="created_at",
         rate=settings.MINSHENG_SUGGESTION_RATE,
     )

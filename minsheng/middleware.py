@@ -1,9 +1,16 @@
+import datetime
 import re
+import time
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 
 from minsheng.logging import request_id_var
 
@@ -57,3 +64,58 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response.headers[self.HEADER] = request_id
         return response
+
+
+LAST_ACTIVITY_KEY = "_minsheng_last_activity"
+# The stamp is rewritten at most this often: a session save on every click would add a write
+# to every staff request for a precision nobody needs.
+_ACTIVITY_STAMP_EVERY_SECONDS = 60
+
+
+def stamp_activity(sender=None, request=None, **_kwargs) -> None:
+    """Start the idle clock at sign-in and fix the session's end (``user_logged_in``).
+
+    Django renews a session's lifetime whenever the session is saved, and the idle clock saves
+    it every minute of activity: without a fixed end, a busy session would never expire.
+    """
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_ACTIVITY_KEY] = int(time.time())
+        request.session.set_expiry(datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+class StaffIdleTimeoutMiddleware:
+    """Sign out a signed-in user who has done nothing for ``STAFF_SESSION_IDLE_MINUTES``.
+
+    A staff session opens the admin of a department's projects; one left open on a shared
+    office computer should not stay usable all day. Only people with an account sign in
+    (residents never do), so every signed-in session is timed. The next request after the
+    idle time is answered as for a visitor: a page sends to the sign-in page with a message
+    saying why; the API answers with its own 401/403 (token requests carry no session and are
+    not affected). Listed after the authentication and message middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Without a session cookie nobody is signed in; the lazy user need not be built.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY_KEY)
+            idle_limit = settings.STAFF_SESSION_IDLE_MINUTES * 60
+            if last is not None and now - last > idle_limit:
+                return self._signed_out(request)
+            if last is None or now - last >= _ACTIVITY_STAMP_EVERY_SECONDS:
+                request.session[LAST_ACTIVITY_KEY] = now
+        return self.get_response(request)
+
+    def _signed_out(self, request):
+        logout(request)
+        if request.path_info.startswith("/api/"):
+            # Go on as a visitor: the API's permissions answer in its own JSON shape.
+            return self.get_response(request)
+        messages.warning(
+            request,
+            _("You were signed out after a long time without activity. Please sign in again."),
+        )
+        return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))

@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "minsheng.cache.CsrfTokenFillMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "minsheng.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the failed sign-ins of every view (the admin's and the API token's).
@@ -136,13 +137,16 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Staff passwords: Django's rules; the length message and the common-password list are the
+# portal's (minsheng/passwords.py: Django's list plus one of Chinese users' and this site's
+# words, also when dressed up with digits, a year or symbols).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "minsheng.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=12)},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "minsheng.passwords.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
@@ -200,6 +204,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Only staff sign in. A signed-in user idle for STAFF_SESSION_IDLE_MINUTES is signed out on
+# the next request (minsheng.middleware.StaffIdleTimeoutMiddleware); whatever the activity, a
+# session ends SESSION_COOKIE_AGE seconds after sign-in, by default 12 hours: one working day,
+# so that staff sign in each morning and a stolen session cookie is worth a day at most, not
+# Django's two weeks.
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_HTTPONLY = True  # no script of the portal reads it; forms carry the token
 CSRF_COOKIE_SAMESITE = "Lax"

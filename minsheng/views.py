@@ -26,6 +26,22 @@ def _safe_next(request) -> str:
     return "/"
 
 
+def _set_preference(response, name: str, value: str, max_age: int = ONE_YEAR) -> None:
+    """Remember a visitor's choice (language, 关怀版) for a year; ``max_age=0`` forgets it.
+
+    Secure whenever the session cookie is: a site served over HTTPS must not let a choice that
+    shapes its pages travel, or be planted, over plain HTTP.
+    """
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 @require_GET
 def care_mode(request, state: str):
     """Switch the elder-friendly mode (关怀版) on or off and go back; remembered in a cookie.
@@ -35,9 +51,11 @@ def care_mode(request, state: str):
     """
     response = HttpResponseRedirect(_safe_next(request))
     if state == "on":
-        response.set_cookie(CARE_COOKIE, "1", max_age=ONE_YEAR, samesite="Lax", httponly=True)
+        _set_preference(response, CARE_COOKIE, "1")
     else:
-        response.delete_cookie(CARE_COOKIE, samesite="Lax")
+        # Not delete_cookie(): it cannot mark the expiring cookie Secure, and browsers ignore
+        # a non-Secure Set-Cookie that would overwrite a Secure one.
+        _set_preference(response, CARE_COOKIE, "", max_age=0)
     return response
 
 
@@ -46,9 +64,7 @@ def switch_language(request, code: str):
     """Choose the page language (简体中文 / English) and go back; remembered in a cookie."""
     response = HttpResponseRedirect(_safe_next(request))
     if code in {language for language, _name in settings.LANGUAGES}:
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, code, max_age=ONE_YEAR, samesite="Lax", httponly=True
-        )
+        _set_preference(response, settings.LANGUAGE_COOKIE_NAME, code)
     return response
 
 
