@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
@@ -164,7 +167,41 @@ class TokenView(APIView):
 
 
 class SchemaView(SpectacularAPIView):
-    """The OpenAPI 3 schema (YAML; ``?format=json`` for JSON)."""
+    """The OpenAPI 3 schema (YAML; ``?format=json`` for JSON).
+
+    The schema follows from the code, the settings and the language alone (it is served
+    public, the same to everyone), yet drf-spectacular builds it anew on each request, which
+    takes the best part of a second. Each process builds it once per language and version;
+    a change to a setting that shapes it (a test's override) drops what was built.
+    """
+
+    _built: dict[tuple[str | None, str | None], dict] = {}
+
+    def _get_schema_response(self, request):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (translation.get_language(), version)
+        schema = self._built.get(key)
+        if schema is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            schema = generator.get_schema(request=request, public=self.serve_public)
+            self._built[key] = schema
+        filename = self._get_filename(request, version)
+        return Response(
+            data=schema, headers={"Content-Disposition": f'inline; filename="{filename}"'}
+        )
+
+
+# Settings the schema is built from: the API's own, its documentation's, the addresses and
+# the languages (descriptions name token lifetimes and rates).
+_SCHEMA_SETTINGS = ("REST_FRAMEWORK", "SPECTACULAR_SETTINGS", "API_", "ROOT_URLCONF", "LANGUAGE")
+
+
+@receiver(setting_changed)
+def _forget_built_schemas(*, setting, **_kwargs):
+    if setting.startswith(_SCHEMA_SETTINGS):
+        SchemaView._built.clear()
 
 
 class DocsView(SpectacularSwaggerSplitView):
