@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from departments.roles import department_ids, is_coordinator, sees_everything
+from departments.roles import is_coordinator
 
 
 class DepartmentScopedAdminMixin:
@@ -34,26 +34,20 @@ class DepartmentScopedAdminMixin:
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if sees_everything(request.user):
-            return queryset
-        from projects.models import Project
+        # The rule lives in projects/permissions.py, with its object-permission form.
+        from projects.permissions import projects_visible_to
 
-        visible = Project.objects.visible_to(request.user).values("pk")
-        return queryset.filter(**{f"{self._prefix()}pk__in": visible})
+        return projects_visible_to(queryset, request.user, self._prefix())
 
     def editable_queryset(self, request, queryset):
         """The part of ``queryset`` the user may change (their department leads it)."""
-        if is_coordinator(request.user):
-            return queryset
-        return queryset.filter(
-            **{f"{self._prefix()}lead_department_id__in": department_ids(request.user)}
-        )
+        from projects.permissions import projects_editable_by
+
+        return projects_editable_by(queryset, request.user, self._prefix())
 
     def can_edit_object(self, request, obj) -> bool:
-        if is_coordinator(request.user):
-            return True
         project = self._project_of(obj)
-        return project is not None and project.lead_department_id in department_ids(request.user)
+        return project is not None and request.user.has_perm("projects.report_on_project", project)
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):

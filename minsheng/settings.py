@@ -154,6 +154,9 @@ AUTHENTICATION_BACKENDS = [
     # Refuses a locked (user name, address) pair, or a user name that must wait, before any
     # password is checked.
     "minsheng.security.SignInBackend",
+    # Object permissions ("may this user change this project?"): the predicates of
+    # projects/permissions.py. Model permissions (the groups) stay with ModelBackend.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -335,6 +338,9 @@ MINSHENG_SUGGESTION_RATE = env.str("SUGGESTION_RATE", default="3/m,10/d")
 MINSHENG_COMMENTS_PREMODERATED = env.bool("COMMENTS_PREMODERATED", default=True)
 # Working days (Chinese calendar) within which the lead department answers a comment.
 MINSHENG_REPLY_WORKING_DAYS = env.int("REPLY_WORKING_DAYS", default=5)
+# Working days (Chinese calendar) a change request (调整申请) may wait for the coordinating
+# office's decision before the office is reminded of it.
+MINSHENG_CHANGE_REVIEW_WORKING_DAYS = env.int("CHANGE_REVIEW_WORKING_DAYS", default=5)
 # Where the client's address is read from (minsheng/clientip.py): the header a reverse proxy
 # sets (e.g. HTTP_X_REAL_IP), believed only from the proxies in TRUSTED_PROXIES (addresses or
 # networks, e.g. "172.30.80.0/24"); from any other address, and by default, the socket address

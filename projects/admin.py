@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from departments.roles import department_ids, is_coordinator
+from departments.roles import is_coordinator
 from minsheng.admin_actions import ServiceActionsMixin
 from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.services import ServiceError
@@ -104,9 +104,7 @@ class ProjectChildInline(admin.TabularInline):
     extra = 0
 
     def _can_edit_parent(self, request, obj):
-        return obj is not None and (
-            is_coordinator(request.user) or obj.lead_department_id in department_ids(request.user)
-        )
+        return obj is not None and request.user.has_perm("projects.report_on_project", obj)
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and self._can_edit_parent(request, obj)
@@ -369,10 +367,7 @@ class ReportAttachmentInline(admin.TabularInline):
         return (
             obj is not None
             and obj.is_editable
-            and (
-                is_coordinator(request.user)
-                or obj.project.lead_department_id in department_ids(request.user)
-            )
+            and request.user.has_perm("projects.report_on_project", obj.project)
         )
 
     def has_add_permission(self, request, obj=None):
@@ -547,14 +542,11 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simpl
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            own = is_coordinator(request.user) or obj.project.lead_department_id in department_ids(
-                request.user
-            )
+            own = request.user.has_perm("projects.report_on_project", obj.project)
             context.update(
                 can_submit=own and obj.is_editable and self.has_change_permission(request, obj),
                 can_review=obj.state == ReportState.SUBMITTED
-                and request.user.has_perm("projects.review_progressreport")
-                and is_coordinator(request.user),
+                and request.user.has_perm("projects.review_report"),
                 return_form=ReturnReportForm(),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -607,6 +599,4 @@ class ProgressReportAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simpl
         )
 
     def has_review_permission(self, request):
-        return is_coordinator(request.user) and request.user.has_perm(
-            "projects.review_progressreport"
-        )
+        return request.user.has_perm("projects.review_report")

@@ -33,6 +33,7 @@ from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, R
 from feedback.demo import load_feedback_demo
 
 from .choices import FundingSource, Light, ProjectStatus, ReportState
+from .commitments import plan_publish
 from .models import (
     BeneficiaryGroup,
     Category,
@@ -2330,6 +2331,9 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, on_date: datetime.date) -> Lo
         for spec in PROJECTS:
             _load_project(writer, spec, ref, users)
         load_feedback_demo(writer, plan=ref["plan"], users=users)
+        # The plan is published: its projects' commitments are their baseline (原计划).
+        # Only projects without one get it, so a second run changes nothing.
+        plan_publish(plan=ref["plan"], by=writer.by)
         lights_refresh(on_date=on_date)
         # The dashboard's monthly trend: snapshots of the months so far (missing ones only).
         from dashboard.services import snapshots_backfill

@@ -4,7 +4,7 @@
 progress and planned dates, its milestones, its latest approved report, a date and the
 thresholds) and touches neither the database nor the clock. Rules (DESIGN.md):
 
-- completed, not started and suspended projects show their status;
+- completed, not started, suspended and terminated projects show their status;
 - expected progress on a date is the share of milestone weight planned by that date, or,
   without milestones, the straight line from planned start to planned end;
 - red: behind by more than 25 points, a milestone overdue more than 30 days, or past the
@@ -136,6 +136,8 @@ def compute_light(
         return LightResult(Light.COMPLETED, _("Completed"))
     if project.status == ProjectStatus.SUSPENDED:
         return LightResult(Light.SUSPENDED, _("Suspended"))
+    if project.status == ProjectStatus.TERMINATED:
+        return LightResult(Light.TERMINATED, _("Terminated"))
     if project.status == ProjectStatus.NOT_STARTED:
         return LightResult(Light.NOT_STARTED, _("Not started"))
 

@@ -8,19 +8,60 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.timezone import now as timezone_now
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from departments.models import Area, Department
-from departments.roles import department_ids, sees_everything
+from minsheng import clock
 
-from .choices import AttachmentKind, FundingSource, Light, ProjectStatus, ReportState
+from .choices import (
+    AttachmentKind,
+    ChangeKind,
+    ChangeSource,
+    ChangeState,
+    FundingSource,
+    Light,
+    ProjectStatus,
+    ReportState,
+)
+from .permissions import projects_editable_by, projects_visible_to
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
 # Columns derived from other data: kept off the change history.
 DERIVED_FIELDS = ["light", "light_reason", "expected_progress", "light_as_of", "updated_at"]
+
+# The commitment frozen when the plan is published (原计划): for each model, the field a
+# department works against and the column holding its baseline. A baselined project's
+# fields named here change only through an approved change request, or by the office with a
+# recorded reason (projects/commitments.py).
+BASELINE_FIELDS = {
+    "project": {
+        "planned_start": "baseline_start",
+        "planned_end": "baseline_end",
+        "planned_investment": "baseline_investment",
+        "funding_source": "baseline_funding_source",
+    },
+    "milestone": {
+        "title": "baseline_title",
+        "planned_date": "baseline_planned_date",
+        "weight": "baseline_weight",
+    },
+    "indicator": {
+        "target_value": "baseline_target",
+        "unit": "baseline_unit",
+    },
+}
+
+
+def _not_in_future(value, message) -> None:
+    """Completion dates are facts: a day still to come is refused everywhere."""
+    from django.core.exceptions import ValidationError
+
+    if value is not None and value > clock.today():
+        raise ValidationError({"completed_on": message})
 
 
 class PlanQuerySet(models.QuerySet):
@@ -101,6 +142,11 @@ class BeneficiaryGroup(models.Model):
         return self.name
 
 
+# Projects the plan still counts as promised (all but the terminated): the one definition,
+# used by ``to_deliver()`` and by aggregates that count in a single query (filter=TO_DELIVER).
+TO_DELIVER = ~Q(status=ProjectStatus.TERMINATED)
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         """Projects residents may see: published, in a published plan."""
@@ -111,23 +157,26 @@ class ProjectQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Projects a staff user may see in the admin: all, or those their department leads or helps."""
-        if sees_everything(user):
-            return self
-        ids = department_ids(user)
-        if not ids:
-            return self.none()
-        cooperating = Project.cooperating_departments.through.objects.filter(
-            department_id__in=ids
-        ).values("project_id")
-        return self.filter(Q(lead_department_id__in=ids) | Q(pk__in=cooperating))
+        return projects_visible_to(self, user)
 
     def editable_by(self, user):
-        """Projects a staff user may change: all for the coordinating office, else their own."""
-        from departments.roles import is_coordinator
+        """Projects a staff user may work on: all for the coordinating office, else their own."""
+        return projects_editable_by(self, user)
 
-        if is_coordinator(user):
-            return self
-        return self.filter(lead_department_id__in=department_ids(user))
+    def to_deliver(self):
+        """Projects the plan still counts as promised: all but the terminated (终止) ones."""
+        return self.filter(TO_DELIVER)
+
+    def plan_changed(self):
+        """Projects whose plan was changed: at least one approved change of the baseline."""
+        return self.filter(
+            pk__in=ChangeRequest.objects.filter(
+                kind=ChangeKind.CHANGE, state=ChangeState.APPROVED
+            ).values("project_id")
+        )
+
+    def baselined(self):
+        return self.filter(baselined_at__isnull=False)
 
 
 class Project(models.Model):
@@ -218,6 +267,29 @@ class Project(models.Model):
     )
     light_as_of = models.DateField(_("light computed for"), null=True, blank=True, editable=False)
 
+    # The baseline (原计划), frozen by projects.commitments.project_baseline_freeze when the
+    # plan (or the project, in a published plan) is published; never recomputed.
+    baseline_start = models.DateField(_("baseline start"), null=True, blank=True, editable=False)
+    baseline_end = models.DateField(_("baseline end"), null=True, blank=True, editable=False)
+    baseline_investment = models.DecimalField(
+        _("baseline investment (10k yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    baseline_funding_source = models.CharField(
+        _("baseline funding source"),
+        max_length=20,
+        choices=FundingSource.choices,
+        blank=True,
+        editable=False,
+    )
+    baselined_at = models.DateTimeField(
+        _("baseline frozen at"), null=True, blank=True, editable=False
+    )
+
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -277,6 +349,33 @@ class Project(models.Model):
     def get_absolute_url(self):
         return reverse("projects:detail", args=[self.pk])
 
+    def clean(self):
+        super().clean()
+        _not_in_future(
+            self.completed_on, _("A project cannot be completed on a day still to come.")
+        )
+
+    @property
+    def is_baselined(self) -> bool:
+        return self.baselined_at is not None
+
+    @property
+    def delay_days(self) -> int:
+        """Days the planned end moved from the baseline (positive: later; 0 without one)."""
+        if self.baseline_end is None:
+            return 0
+        return (self.planned_end - self.baseline_end).days
+
+    def baseline_differences(self) -> dict[str, tuple]:
+        """The project's baseline fields whose current value differs: name → (baseline, now)."""
+        if not self.is_baselined:
+            return {}
+        return {
+            field: (getattr(self, column), getattr(self, field))
+            for field, column in BASELINE_FIELDS["project"].items()
+            if getattr(self, column) != getattr(self, field)
+        }
+
     @property
     def execution_rate(self) -> Decimal | None:
         """Funds disbursed as a percentage of planned investment (资金执行率)."""
@@ -304,6 +403,17 @@ class Milestone(models.Model):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    # The baseline (原计划); null for a milestone added after the project was baselined.
+    baseline_title = models.CharField(
+        _("baseline title"), max_length=200, blank=True, editable=False
+    )
+    baseline_planned_date = models.DateField(
+        _("baseline planned date"), null=True, blank=True, editable=False
+    )
+    baseline_weight = models.PositiveSmallIntegerField(
+        _("baseline weight"), null=True, blank=True, editable=False
+    )
+
     history = HistoricalRecords()
     objects = MilestoneQuerySet.as_manager()
 
@@ -315,6 +425,28 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        super().clean()
+        _not_in_future(
+            self.completed_on, _("A milestone cannot be completed on a day still to come.")
+        )
+
+    @property
+    def is_baselined(self) -> bool:
+        return self.baseline_planned_date is not None
+
+    @property
+    def baseline_moved(self) -> bool:
+        """Whether the planned date differs from the baseline (shown struck through)."""
+        return self.is_baselined and self.planned_date != self.baseline_planned_date
+
+    @property
+    def delay_days(self) -> int:
+        """Days the planned date moved from the baseline (positive: later)."""
+        if not self.is_baselined:
+            return 0
+        return (self.planned_date - self.baseline_planned_date).days
 
     def is_overdue(self, on_date: datetime.date) -> bool:
         return self.completed_on is None and self.planned_date < on_date
@@ -343,6 +475,17 @@ class Indicator(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # The baseline (原计划); null for an indicator added after the project was baselined.
+    baseline_target = models.DecimalField(
+        _("baseline target value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    baseline_unit = models.CharField(_("baseline unit"), max_length=20, blank=True, editable=False)
+
     history = HistoricalRecords()
 
     class Meta:
@@ -364,6 +507,16 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.unit}）"
+
+    @property
+    def is_baselined(self) -> bool:
+        return self.baseline_target is not None
+
+    @property
+    def target_changed(self) -> bool:
+        return self.is_baselined and (
+            self.target_value != self.baseline_target or self.unit != self.baseline_unit
+        )
 
     @property
     def completion_percent(self) -> Decimal | None:
@@ -471,6 +624,155 @@ class ProgressReport(models.Model):
         return self.state in (ReportState.DRAFT, ReportState.RETURNED)
 
 
+class ChangeRequestQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(state=ChangeState.PENDING)
+
+    def approved(self):
+        return self.filter(state=ChangeState.APPROVED)
+
+    def public(self):
+        """What residents see: approved changes and decisions of published projects."""
+        return self.approved().filter(project__published=True, project__plan__published=True)
+
+
+class ChangeRequest(models.Model):
+    """A request to move a project's commitment (调整申请), and the office's decision on it.
+
+    ``kind`` says what is asked: a change of baseline fields (计划调整), closing (销号),
+    suspension (暂缓), termination (终止) or resumption (恢复实施). A department files it
+    (``source`` request) and the coordinating office approves or rejects it; the office's own
+    direct changes of baseline fields and imports leave an approved record too (``source``
+    office_edit / import, ``source_name`` the imported file's name), so that every move of a
+    commitment has a reason, a date and someone who decided it.
+
+    ``changes`` (kind change only) is a list of entries, values as JSON strings (ISO dates,
+    decimal strings) or null::
+
+        {"model": "project" | "milestone" | "indicator", "id": 12,
+         "action": "update", "field": "planned_date", "old": "2024-08-25", "new": "2024-10-20"}
+        {"model": "milestone", "id": null, "action": "add", "field": "",
+         "old": null, "new": {"title": …, "planned_date": …, "weight": …}}
+        {"model": "milestone", "id": 12, "action": "delete", "field": "",
+         "old": {"title": …, "planned_date": …, "weight": …}, "new": null}
+
+    Only baseline fields (``BASELINE_FIELDS``) appear. Once applied, an added row's id is
+    written into its entry. Supporting documents (and the acceptance document of a closing
+    request) are attachments of the project tied to the request (``attachments``).
+    """
+
+    project = models.ForeignKey(
+        Project,
+        on_delete=models.CASCADE,
+        related_name="change_requests",
+        verbose_name=_("project"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ChangeKind.choices, default=ChangeKind.CHANGE
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ChangeState.choices, default=ChangeState.PENDING
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=ChangeSource.choices, default=ChangeSource.REQUEST
+    )
+    source_name = models.CharField(
+        _("source file"),
+        max_length=255,
+        blank=True,
+        help_text=_("The name of the imported file the change came from."),
+    )
+    reason = models.TextField(_("reason"))
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    decision_number = models.CharField(
+        _("decision document number"),
+        max_length=100,
+        blank=True,
+        help_text=_("The number of the document deciding it (文号), e.g. 禹民生办〔2024〕12号."),
+    )
+    decision_note = models.TextField(
+        _("decision note"), blank=True, help_text=_("Why the request was not approved.")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone_now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="changerequest_reason_required",
+                violation_error_message=_("Give the reason for the change."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ChangeState.REJECTED) | ~Q(decision_note=""),
+                name="changerequest_rejection_reason_required",
+                violation_error_message=_("Say why the request is not approved."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ChangeState.PENDING)
+                | Q(state=ChangeState.WITHDRAWN)
+                | Q(decided_at__isnull=False),
+                name="changerequest_decision_dated",
+                violation_error_message=_("A decided request needs the date of its decision."),
+            ),
+            models.CheckConstraint(
+                condition=~(
+                    Q(state=ChangeState.APPROVED)
+                    & Q(kind__in=[ChangeKind.SUSPEND, ChangeKind.TERMINATE])
+                    & Q(decision_number="")
+                ),
+                name="changerequest_decision_number_to_stop",
+                violation_error_message=_(
+                    "Suspending or terminating a project needs the decision's document number."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(source=ChangeSource.REQUEST) | Q(state=ChangeState.APPROVED),
+                name="changerequest_direct_changes_approved",
+                violation_error_message=_("A change made directly is recorded as approved."),
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(state=ChangeState.PENDING) & ~Q(kind=ChangeKind.CHANGE),
+                name="changerequest_one_pending_status_request",
+                violation_error_message=_(
+                    "This project already has a closing, suspension or termination request "
+                    "waiting for a decision."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "requested_at"], name="changerequest_state_idx")]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_kind_display()} · {self.get_state_display()}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == ChangeState.PENDING
+
+
 # The suffix a stored file gets from the type its content was found to be (attachments.py).
 STORED_SUFFIXES = {
     "image/jpeg": ".jpg",
@@ -498,12 +800,15 @@ def attachment_upload_to(instance, filename: str) -> str:
 
 class AttachmentQuerySet(models.QuerySet):
     def outside_unapproved_reports(self):
-        """Attachments of the project or a milestone, or of an approved report.
+        """Attachments of the project or a milestone, or of an approved report or request.
 
         A report's photos and documents are the department's working papers until the
-        office approves the report.
+        office approves the report; a change request's documents likewise until approved.
         """
-        return self.filter(Q(report__isnull=True) | Q(report__state=ReportState.APPROVED))
+        return self.filter(
+            Q(report__isnull=True) | Q(report__state=ReportState.APPROVED),
+            Q(change_request__isnull=True) | Q(change_request__state=ChangeState.APPROVED),
+        )
 
     def public(self):
         """Attachments residents may see: of published projects, outside unapproved reports."""
@@ -538,6 +843,15 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("progress report"),
+    )
+    change_request = models.ForeignKey(
+        ChangeRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("change request"),
+        editable=False,
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.PHOTO

@@ -27,6 +27,7 @@ from minsheng.templatetags.portal import amount, pct
 from .choices import AttachmentKind, Light, ProjectStatus
 from .light import LightResult, Thresholds, compute_light
 from .models import (
+    TO_DELIVER,
     Attachment,
     BeneficiaryGroup,
     Category,
@@ -38,6 +39,8 @@ from .models import (
 )
 
 BEHIND_LIGHTS = (Light.YELLOW, Light.RED)
+# The statuses of projects the plan delivers (TO_DELIVER as a list, for joins).
+DELIVERED_STATUSES = [s for s in ProjectStatus.values if s != ProjectStatus.TERMINATED]
 LATEST_UPDATES = 10
 
 
@@ -72,11 +75,12 @@ def public_plan(year) -> Plan:
 class PlanHeadline:
     """The plan's figures at a glance (首页核心指标)."""
 
-    projects: int
+    projects: int  # to deliver: terminated projects are counted apart
     completed: int
     in_progress: int
     not_started: int
     suspended: int
+    terminated: int
     behind: int
     yellow: int
     red: int
@@ -97,23 +101,27 @@ def plan_headline(plan: Plan) -> PlanHeadline:
 
     Overall progress is the plain average of every published project's progress, not
     started ones included: a project that has not begun holds the plan back, and residents
-    read "overall progress" as how much of the whole list is done.
+    read "overall progress" as how much of the whole list is done. A terminated project
+    (终止) is no longer one the plan delivers: it is counted apart (``terminated``) and left
+    out of the other figures.
     """
+    deliver = TO_DELIVER
     figures = (
         Project.objects.published()
         .filter(plan=plan)
         .aggregate(
-            projects=Count("pk"),
+            projects=Count("pk", filter=deliver),
             completed=Count("pk", filter=Q(status=ProjectStatus.COMPLETED)),
             in_progress=Count("pk", filter=Q(status=ProjectStatus.IN_PROGRESS)),
             not_started=Count("pk", filter=Q(status=ProjectStatus.NOT_STARTED)),
             suspended=Count("pk", filter=Q(status=ProjectStatus.SUSPENDED)),
+            terminated=Count("pk", filter=~deliver),
             behind=Count("pk", filter=Q(light__in=BEHIND_LIGHTS)),
             yellow=Count("pk", filter=Q(light=Light.YELLOW)),
             red=Count("pk", filter=Q(light=Light.RED)),
-            average_progress=Avg("progress_percent"),
-            planned_investment=Sum("planned_investment"),
-            funds_disbursed=Sum("funds_disbursed"),
+            average_progress=Avg("progress_percent", filter=deliver),
+            planned_investment=Sum("planned_investment", filter=deliver),
+            funds_disbursed=Sum("funds_disbursed", filter=deliver),
         )
     )
     average = figures["average_progress"]
@@ -123,6 +131,7 @@ def plan_headline(plan: Plan) -> PlanHeadline:
         in_progress=figures["in_progress"],
         not_started=figures["not_started"],
         suspended=figures["suspended"],
+        terminated=figures["terminated"],
         behind=figures["behind"],
         yellow=figures["yellow"],
         red=figures["red"],
@@ -135,7 +144,13 @@ def plan_headline(plan: Plan) -> PlanHeadline:
 def category_cards(plan: Plan) -> list[Category]:
     """The plan's categories with ``project_count``, ``average_progress`` and ``behind`` (one query)."""
     return list(
-        Category.objects.filter(projects__plan=plan, projects__published=True)
+        Category.objects.filter(
+            # In one filter() so the three conditions hold for the same project: an
+            # exclude() would drop a category with any terminated project.
+            projects__plan=plan,
+            projects__published=True,
+            projects__status__in=DELIVERED_STATUSES,
+        )
         .annotate(
             project_count=Count("projects"),
             average_progress=Avg("projects__progress_percent"),

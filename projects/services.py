@@ -12,7 +12,6 @@ from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from departments.roles import department_ids, is_coordinator
 from minsheng import clock
 from minsheng.cache import invalidate_public_pages
 from minsheng.services import ServiceError
@@ -25,7 +24,7 @@ LIGHT_BATCH_SIZE = 500
 
 
 def _check_can_report(*, project: Project, by) -> None:
-    if not (is_coordinator(by) or project.lead_department_id in department_ids(by)):
+    if not by.has_perm("projects.report_on_project", project):
         raise PermissionDenied(_("Only the lead department can report on this project."))
 
 
@@ -88,7 +87,7 @@ def report_submit(*, report: ProgressReport, by) -> ProgressReport:
 
 
 def _check_reviewer(by) -> None:
-    if not (is_coordinator(by) and by.has_perm("projects.review_progressreport")):
+    if not by.has_perm("projects.review_report"):
         raise PermissionDenied(_("Only the coordinating office reviews progress reports."))
 
 
@@ -160,12 +159,9 @@ def report_return(*, report: ProgressReport, by, reason: str) -> ProgressReport:
 
 
 def _check_can_change(*, project: Project, by, permission: str) -> None:
-    # The admin's rule for a project's milestones and indicators: the model permission of
-    # the user's group, and the lead department (or the coordinating office).
-    if not (
-        by.has_perm(permission)
-        and (is_coordinator(by) or project.lead_department_id in department_ids(by))
-    ):
+    # The model permission of the user's group, and the lead department (or the office):
+    # projects/permissions.py.
+    if not by.has_perm(permission, project):
         raise PermissionDenied(_("Only the lead department can change this project."))
 
 

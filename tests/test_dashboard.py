@@ -239,8 +239,11 @@ def test_headline_figures(world):
     assert totals.projects == 6
     assert totals.lights == {
         "green": 1, "yellow": 2, "red": 1, "completed": 1, "not_started": 1, "suspended": 0,
+        "terminated": 0,
     }  # fmt: skip
-    assert totals.statuses == {"in_progress": 4, "completed": 1, "not_started": 1, "suspended": 0}
+    assert totals.statuses == {
+        "in_progress": 4, "completed": 1, "not_started": 1, "suspended": 0, "terminated": 0,
+    }  # fmt: skip
     # (50 + 60 + 100 + 0 + 5 + 80) / 6 = 49.17
     assert totals.average_progress == Decimal("49.2")
     # (50×100 + 60×200 + 100×0 + 0×50 + 5×100 + 80×300) / 750 = 41500 / 750 = 55.33

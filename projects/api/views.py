@@ -34,7 +34,7 @@ from rest_framework.decorators import action
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 
-from departments.roles import department_ids, is_coordinator, sees_everything
+from departments.roles import sees_everything
 from feedback.models import Rating
 from feedback.selectors import satisfaction_of
 from minsheng.api.conditional import body_etag
@@ -151,7 +151,7 @@ def readable_rows(queryset, user, public=None):
 
 def check_can_change(user, project) -> None:
     """The services' rule, asked before a body is read, so that a refusal says nothing more."""
-    if not (is_coordinator(user) or project.lead_department_id in department_ids(user)):
+    if not user.has_perm("projects.report_on_project", project):
         raise exceptions.PermissionDenied(LEAD_DEPARTMENT_ONLY)
 
 
