@@ -370,6 +370,7 @@ class Grower:
                     number=n,
                     title=f"{source.title}（样本{n}）"[:200],
                     **source.fields,
+                    **self.project_baseline(source.fields),
                 )
                 for n, source in sources.items()
             ],
@@ -389,6 +390,11 @@ class Grower:
                     target_value=target,
                     actual_value=actual,
                     order=order,
+                    **(
+                        {"baseline_target": target, "baseline_unit": unit}
+                        if project.baselined_at
+                        else {}
+                    ),
                 )
                 for name, unit, target, actual, order in source.indicators
             ]
@@ -425,6 +431,18 @@ class Grower:
             ("snapshots", snapshots),
         ):
             self.counts[name] += len(rows)
+
+    def project_baseline(self, fields: dict) -> dict:
+        """A published project of the published plan has its commitment frozen as issued."""
+        if not fields["published"]:
+            return {}
+        return {
+            "baseline_start": fields["planned_start"],
+            "baseline_end": fields["planned_end"],
+            "baseline_investment": fields["planned_investment"],
+            "baseline_funding_source": fields["funding_source"],
+            "baselined_at": self.taken_at,
+        }
 
     def project_milestones(self, project: Project, rng: random.Random) -> list[Milestone]:
         """``self.milestones`` steps from start to end; the past ones mostly done, some late."""
@@ -463,6 +481,15 @@ class Grower:
                     completed_on=completed_on,
                     weight=weights[k - 1],
                     note=note,
+                    **(
+                        {
+                            "baseline_title": f"第{k}个节点：{phase}",
+                            "baseline_planned_date": planned,
+                            "baseline_weight": weights[k - 1],
+                        }
+                        if project.baselined_at
+                        else {}
+                    ),
                 )
             )
         return rows
