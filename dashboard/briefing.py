@@ -65,6 +65,8 @@ def overview_rows(briefing: Briefing) -> list[tuple[str, object, str]]:
         (_("In progress"), totals.statuses[ProjectStatus.IN_PROGRESS], projects_unit),
         (_("Not started"), totals.statuses[ProjectStatus.NOT_STARTED], projects_unit),
         (_("Suspended"), totals.statuses[ProjectStatus.SUSPENDED], projects_unit),
+        # Counted apart: a terminated project is not among the projects the plan delivers.
+        (_("Terminated"), totals.statuses[ProjectStatus.TERMINATED], projects_unit),
         (str(Light.GREEN.label), totals.lights[Light.GREEN], projects_unit),
         (str(Light.YELLOW.label), totals.lights[Light.YELLOW], projects_unit),
         (str(Light.RED.label), totals.lights[Light.RED], projects_unit),
@@ -104,7 +106,8 @@ def _sheet(workbook, name: str, headers: list[str], rows: list[list], formats: d
 
 
 def workbook(briefing: Briefing) -> bytes:
-    """The briefing as an .xlsx file: overview, ranking, behind projects, milestones, comments."""
+    """The briefing as an .xlsx file: overview, ranking, behind projects, milestones, comments,
+    and the month's plan changes and decisions (调整、销号、暂缓、终止)."""
     book = Workbook()
     book.remove(book.active)
     figures = briefing.figures
@@ -242,6 +245,35 @@ def workbook(briefing: Briefing) -> bytes:
             for row in figures.late_comments
         ],
         {4: DATE_FORMAT, 5: DATE_FORMAT, 6: DATE_FORMAT},
+    )
+
+    _sheet(
+        book,
+        _("Plan changes and decisions"),
+        [
+            _("Decided on"),
+            _("Number"),
+            _("Project"),
+            _("Lead department"),
+            _("Decision"),
+            _("What changed"),
+            _("Reason"),
+            _("Document No."),
+        ],
+        [
+            [
+                timezone.localtime(row["decided_at"]).date(),
+                row["project_number"],
+                row["project_title"],
+                row["department_name"],
+                row["kind_label"],
+                row["what"],
+                row["reason"],
+                row["decision_number"],
+            ]
+            for row in figures.decisions
+        ],
+        {1: DATE_FORMAT},
     )
 
     book.properties.title = title(briefing)

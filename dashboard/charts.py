@@ -25,6 +25,7 @@ CHART_LIGHTS = (
     Light.COMPLETED,
     Light.NOT_STARTED,
     Light.SUSPENDED,
+    Light.TERMINATED,
 )
 
 

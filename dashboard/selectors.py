@@ -57,9 +57,19 @@ from departments.models import Area, Department
 from feedback.choices import CommentState
 from feedback.models import Comment, Rating
 from feedback.selectors import Satisfaction, satisfaction_of
-from projects.choices import Light, ProjectStatus, ReportState
+from projects.choices import ChangeKind, Light, ProjectStatus, ReportState
 from projects.light import last_report_period, report_due_date
-from projects.models import Category, Milestone, Plan, ProgressReport, Project
+from projects.models import (
+    TO_DELIVER,
+    Category,
+    ChangeRequest,
+    Indicator,
+    Milestone,
+    Plan,
+    ProgressReport,
+    Project,
+)
+from projects.selectors import change_lines, change_text
 
 from .models import ProjectSnapshot
 from .months import month_end, month_index, month_start
@@ -350,6 +360,7 @@ class Figures:
     behind_projects: list[dict] = field(default_factory=list)
     overdue_milestones: list[dict] = field(default_factory=list)
     late_comments: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
 
     @property
     def has_projects(self) -> bool:
@@ -511,17 +522,24 @@ def _project_groups(scope: Scope) -> list[dict]:
         **{f"{project}planned_start__lte": report_due_date(period, due_day)}
     )
     tracked = Q(light__in=TRACKED_LIGHTS)
+    # A terminated project (终止) is no longer one the plan delivers: it is counted among
+    # the statuses and lights (apart), never in the number of projects, progress or money.
+    deliver = TO_DELIVER
     aggregates = {
-        "projects": Count(project_id),
+        "projects": Count(project_id, filter=deliver),
         **{f"light_{light}": Count(project_id, filter=Q(light=light)) for light in Light.values},
         **{
             f"status_{status}": Count(project_id, filter=Q(status=status))
             for status in ProjectStatus.values
         },
-        "progress_sum": Sum("progress_percent", output_field=PERCENT),
-        "weighted_sum": Sum(F("progress_percent") * F("planned_investment"), output_field=WEIGHTED),
-        "planned_investment": Sum("planned_investment", output_field=MONEY),
-        "funds_disbursed": Sum("funds_disbursed", output_field=MONEY),
+        "progress_sum": Sum("progress_percent", filter=deliver, output_field=PERCENT),
+        "weighted_sum": Sum(
+            F("progress_percent") * F("planned_investment"),
+            filter=deliver,
+            output_field=WEIGHTED,
+        ),
+        "planned_investment": Sum("planned_investment", filter=deliver, output_field=MONEY),
+        "funds_disbursed": Sum("funds_disbursed", filter=deliver, output_field=MONEY),
         "tracked": Count(project_id, filter=tracked),
         "lag_sum": Sum(
             Greatest(F("expected_progress") - F("progress_percent"), Value(ZERO)),
@@ -626,12 +644,13 @@ def _area_groups(scope: Scope) -> list[dict]:
     links, state = _related(
         scope, through.objects.filter(scope.projects_q("project__", area_path="area_id"))
     )
+    deliver = ~Q(**{f"{state}status": ProjectStatus.TERMINATED})
     return list(
         links.order_by()
         .values("area_id")
         .annotate(
-            projects=Count("project_id"),
-            progress_sum=Sum(f"{state}progress_percent", output_field=PERCENT),
+            projects=Count("project_id", filter=deliver),
+            progress_sum=Sum(f"{state}progress_percent", filter=deliver, output_field=PERCENT),
             **_light_counts(state, "project_id"),
         )
     )
@@ -644,13 +663,15 @@ def _trend(scope: Scope, before: datetime.date) -> list[dict]:
         .order_by()
         .values("month")
         .annotate(
-            projects=Count("pk"),
-            progress_sum=Sum("progress_percent", output_field=PERCENT),
+            projects=Count("pk", filter=TO_DELIVER),
+            progress_sum=Sum("progress_percent", filter=TO_DELIVER, output_field=PERCENT),
             weighted_sum=Sum(
-                F("progress_percent") * F("planned_investment"), output_field=WEIGHTED
+                F("progress_percent") * F("planned_investment"),
+                filter=TO_DELIVER,
+                output_field=WEIGHTED,
             ),
-            planned_investment=Sum("planned_investment", output_field=MONEY),
-            funds_disbursed=Sum("funds_disbursed", output_field=MONEY),
+            planned_investment=Sum("planned_investment", filter=TO_DELIVER, output_field=MONEY),
+            funds_disbursed=Sum("funds_disbursed", filter=TO_DELIVER, output_field=MONEY),
             **_light_counts("", "pk"),
         )
         .order_by("month")
@@ -945,9 +966,63 @@ def briefing_figures(month: datetime.date, today: datetime.date) -> Briefing:
         behind_projects=_behind_projects(scope, None),
         overdue_milestones=_overdue_milestones(scope, None),
         late_comments=_late_comments(scope),
+        decisions=month_decisions(plan, month),
     )
     snapshot_missing = not live and not figures.has_projects and plan.projects.exists()
     return Briefing(month, as_of, plan, figures, live, snapshot_missing)
+
+
+def month_decisions(plan: Plan, month: datetime.date) -> list[dict]:
+    """The plan's approved changes (计划调整), closings (销号), suspensions (暂缓),
+    terminations (终止) and resumptions decided in ``month``, in date order: one query.
+
+    Pending, rejected and withdrawn requests are left out: the briefing reports decisions.
+    """
+    start = month_start(month)
+    end = month_end(month)
+    rows = (
+        ChangeRequest.objects.approved()
+        .filter(project__plan=plan, decided_at__date__gte=start, decided_at__date__lte=end)
+        .order_by("decided_at", "pk")
+        .values(
+            "pk",
+            "kind",
+            "source",
+            "reason",
+            "changes",
+            "decision_number",
+            "decided_at",
+            **_project_fields("project__", "project_id"),
+        )
+    )
+    rows = list(rows)
+    # Milestones and indicators are named in words: their titles, two queries at most.
+    wanted = defaultdict(set)
+    for row in rows:
+        for entry in row["changes"] or []:
+            if entry.get("model") in ("milestone", "indicator") and entry.get("id"):
+                wanted[entry["model"]].add(entry["id"])
+    milestones = (
+        dict(Milestone.objects.filter(pk__in=wanted["milestone"]).values_list("pk", "title"))
+        if wanted["milestone"]
+        else {}
+    )
+    indicators = (
+        {
+            pk: (name, unit)
+            for pk, name, unit in Indicator.objects.filter(pk__in=wanted["indicator"]).values_list(
+                "pk", "name", "unit"
+            )
+        }
+        if wanted["indicator"]
+        else {}
+    )
+    for row in rows:
+        row["kind_label"] = str(ChangeKind(row["kind"]).label)
+        row["what"] = change_text(
+            change_lines(row["changes"], milestones=milestones, indicators=indicators)
+        )
+    return rows
 
 
 # --------------------------------------------------------------------------------------
@@ -969,9 +1044,13 @@ def projects_behind(
     light: str | None = None,
     status: str | None = None,
     having: str | None = None,
+    changed: bool = False,
 ):
-    """The live projects a dashboard number counts (a queryset, for a paginated list)."""
+    """The live projects a dashboard number counts (a queryset, for a paginated list);
+    ``changed``: only those whose plan was changed (Project.objects.plan_changed)."""
     projects = Project.objects.filter(scope.projects_q(""))
+    if changed:
+        projects = projects.plan_changed()
     if light:
         projects = projects.filter(light=light)
     if status:

@@ -29,6 +29,7 @@ from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
 from minsheng.services import ServiceError
 from projects.choices import Light, ProjectStatus
+from projects.filters import CHANGED
 from projects.services import lights_ensure_current
 
 from . import briefing as documents
@@ -144,6 +145,7 @@ LIGHT_COLUMNS = [
     Light.COMPLETED,
     Light.NOT_STARTED,
     Light.SUSPENDED,
+    Light.TERMINATED,
 ]
 
 RANK_LABELS = {
@@ -262,8 +264,10 @@ def projects(request):
     status = status if status in ProjectStatus.values else None
     having = request.GET.get("having")
     having = having if having in selectors.HAVING else None
+    # The public list's filter of the same name: projects whose plan was changed.
+    changed = request.GET.get("changed") == CHANGED
     rows = (
-        selectors.projects_behind(scope, light=light, status=status, having=having)
+        selectors.projects_behind(scope, light=light, status=status, having=having, changed=changed)
         if scope.plan
         else []
     )
@@ -281,6 +285,7 @@ def projects(request):
         "light_label": Light(light).label if light else "",
         "status_label": ProjectStatus(status).label if status else "",
         "having_label": HAVING_LABELS.get(having, ""),
+        "changed": changed,
         "dashboard_url": f"{reverse('dashboard:index')}?{_filters_query(scope)}",
     }
     return render(request, "dashboard/projects.html", context)

@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Q
 from django.utils import translation
 
 from projects.choices import Light, ProjectStatus
-from projects.models import Plan, Project
+from projects.models import TO_DELIVER, Plan, Project
 from projects.selectors import relabel_lights
 
 from .choices import DepartmentKind
@@ -77,12 +77,13 @@ def plan_figures(plan: Plan, department_id: int | None = None) -> dict[int, Figu
         led.order_by()
         .values("lead_department_id")
         .annotate(
-            lead_count=Count("pk"),
+            # A terminated project (终止) stays listed but is no longer one to deliver.
+            lead_count=Count("pk", filter=TO_DELIVER),
             completed_count=Count("pk", filter=Q(status=ProjectStatus.COMPLETED)),
             green_count=light(Light.GREEN),
             yellow_count=light(Light.YELLOW),
             red_count=light(Light.RED),
-            average_progress=Avg("progress_percent"),
+            average_progress=Avg("progress_percent", filter=TO_DELIVER),
         )
     ):
         department = row.pop("lead_department_id")

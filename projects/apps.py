@@ -13,7 +13,7 @@ class ProjectsConfig(AppConfig):
         from minsheng import public_pages
 
         from . import models
-        from .choices import ReportState
+        from .choices import ChangeState, ReportState
 
         # One pixel cap for every image the process opens (uploads, thumbnails, PDFs that
         # embed them), so that Pillow refuses the same bombs the upload check does.
@@ -30,6 +30,13 @@ class ProjectsConfig(AppConfig):
         public_pages.register(
             models.ProgressReport,
             shown=lambda report: report.state == ReportState.APPROVED,
+            fields=["state"],
+        )
+        # Approved changes and decisions appear on the project page (计划调整); pending,
+        # rejected and withdrawn requests never do.
+        public_pages.register(
+            models.ChangeRequest,
+            shown=lambda request: request.state == ChangeState.APPROVED,
             fields=["state"],
         )
         # Shown with their project; whether it is public is another row's business.

@@ -25,6 +25,10 @@ from .models import BeneficiaryGroup, Category, Plan, Project
 BEHIND = "behind"
 LIGHT_CHOICES = [(BEHIND, _("Behind or seriously behind")), *Light.choices]
 
+# "Projects whose plan was changed": at least one approved change of the baseline.
+CHANGED = "1"
+CHANGED_CHOICES = [(CHANGED, _("Plan changed"))]
+
 SORT_CHOICES = [
     ("number", _("Number")),
     ("-progress", _("Progress, highest first")),
@@ -71,6 +75,12 @@ class ProjectFilter(django_filters.FilterSet):
     )
     light = django_filters.ChoiceFilter(
         label=_("Light"), choices=LIGHT_CHOICES, empty_label=_("All lights"), method="filter_light"
+    )
+    changed = django_filters.ChoiceFilter(
+        label=_("Plan changes"),
+        choices=CHANGED_CHOICES,
+        empty_label=_("Changed or not"),
+        method="filter_changed",
     )
     department = django_filters.ModelChoiceFilter(
         label=_("Lead department"),
@@ -138,6 +148,9 @@ class ProjectFilter(django_filters.FilterSet):
         if value == BEHIND:
             return queryset.filter(light__in=(Light.YELLOW, Light.RED))
         return queryset.filter(light=value)
+
+    def filter_changed(self, queryset, name, value):
+        return queryset.plan_changed() if value == CHANGED else queryset
 
     def search(self, queryset, name, value):
         value = value.strip()

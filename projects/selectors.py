@@ -14,23 +14,26 @@ from decimal import Decimal
 from itertools import zip_longest
 from types import SimpleNamespace
 
-from django.db.models import Avg, Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from departments.models import Area, Department
 from minsheng import clock
 from minsheng.templatetags.portal import amount, pct
 
-from .choices import AttachmentKind, Light, ProjectStatus
+from .choices import AttachmentKind, ChangeKind, ChangeSource, FundingSource, Light, ProjectStatus
 from .light import LightResult, Thresholds, compute_light
 from .models import (
     TO_DELIVER,
     Attachment,
     BeneficiaryGroup,
     Category,
+    ChangeRequest,
     Indicator,
     Milestone,
     Plan,
@@ -282,7 +285,7 @@ class PreparedQuery:
 
 
 _cooperating = PreparedQuery(
-    lambda pk: Department.objects.filter(cooperating_projects=pk).values("pk", "name")
+    lambda pk: Department.objects.filter(cooperating_projects=pk).values("pk", "name", "short_name")
 )
 _areas = PreparedQuery(lambda pk: Area.objects.filter(projects=pk).values("pk", "name"))
 _groups = PreparedQuery(
@@ -297,6 +300,25 @@ _indicators_of = PreparedQuery(
 _approved_reports_of = PreparedQuery(
     lambda pk: ProgressReport.objects.approved().filter(project_id=pk).order_by("-period", "-pk")
 )
+# Approved changes and decisions (计划调整、销号、暂缓、终止), in the order they were decided.
+# Pending, rejected and withdrawn requests are the office's and the department's business.
+_approved_changes_of = PreparedQuery(
+    lambda pk: (
+        ChangeRequest.objects.approved()
+        .filter(project_id=pk)
+        .only(
+            "project_id",
+            "kind",
+            "state",
+            "source",
+            "reason",
+            "changes",
+            "decision_number",
+            "decided_at",
+        )
+        .order_by("decided_at", "pk")
+    )
+)
 # The project's own attachments and those of its approved reports, oldest first.
 _public_attachments_of = PreparedQuery(
     lambda pk: (
@@ -308,7 +330,7 @@ _public_attachments_of = PreparedQuery(
 
 
 def project_for_public(pk) -> Project:
-    """One published project with everything its page shows, or 404 (eight queries).
+    """One published project with everything its page shows, or 404 (nine queries).
 
     Plain queries rather than prefetch chains, each compiled once per process: building
     a queryset with eight prefetches cost more than the rest of the page. The project
@@ -318,8 +340,10 @@ def project_for_public(pk) -> Project:
     - ``milestone_list`` (date order) and ``indicator_list``;
     - ``approved_reports``: the approved ones only, newest month first, each with
       ``public_attachments``;
-    - ``project_attachments``: those not tied to a report, since a report's photos appear
-      only once it is approved.
+    - ``project_attachments``: those not tied to a report or a request, since a report's
+      photos appear only once it is approved;
+    - ``approved_changes``: the approved change requests and decisions, oldest first, each
+      with ``public_documents`` (a request's documents are public once it is approved).
     """
     pk = _id_or_404(pk)
     project = (
@@ -337,15 +361,21 @@ def project_for_public(pk) -> Project:
     project.indicator_list = _indicators_of(pk)
     reports = _approved_reports_of(pk)
     by_report = {report.pk: report for report in reports}
+    changes = _approved_changes_of(pk)
+    by_change = {change.pk: change for change in changes}
     project.project_attachments = []
-    for report in reports:
-        report.public_attachments = []
+    for row in (*reports, *changes):
+        row.public_attachments = []
     for attachment in _public_attachments_of(pk):
-        if attachment.report_id is None:
+        if attachment.change_request_id is not None:
+            if attachment.change_request_id in by_change:
+                by_change[attachment.change_request_id].public_attachments.append(attachment)
+        elif attachment.report_id is None:
             project.project_attachments.append(attachment)
         elif attachment.report_id in by_report:
             by_report[attachment.report_id].public_attachments.append(attachment)
     project.approved_reports = reports
+    project.approved_changes = changes
     return project
 
 
@@ -474,27 +504,108 @@ def _status_label(value) -> str:
         return value
 
 
-_history_of = PreparedQuery(
-    lambda pk: (
-        Project.history.model.objects.filter(id=pk)
+# An approved report's progress reaches the project in the same transaction as the approval:
+# a history row this close after a report's approval, with its figures, is that report.
+REPORT_APPROVAL_WINDOW = datetime.timedelta(seconds=30)
+
+
+def office_name() -> str:
+    """How the public pages name the coordinating office (区发改委民生工程股)."""
+    return _("Livelihood Projects Section")
+
+
+def _history_rows(project: Project) -> list:
+    """The project's history rows, oldest first, each saying who acted (one query).
+
+    Residents follow departments and the office, never staff users: for each row the query
+    works out whether its user belongs to the office (or is a superuser), to the lead
+    department, or to one of the cooperating departments.
+    """
+    from django.contrib.auth import get_user_model
+
+    from departments.models import Membership
+    from departments.roles import COORDINATOR_GROUP
+
+    user = OuterRef("history_user_id")
+    memberships = Membership.objects.filter(user_id=user)
+    cooperating_ids = [department["pk"] for department in getattr(project, "cooperating", [])]
+    rows = (
+        Project.history.model.objects.filter(id=project.pk)
+        .annotate(
+            by_office=Exists(
+                get_user_model().objects.filter(
+                    Q(is_superuser=True) | Q(groups__name=COORDINATOR_GROUP), pk=user
+                )
+            ),
+            by_lead=Exists(memberships.filter(department_id=project.lead_department_id)),
+            cooperating_id=Subquery(
+                memberships.filter(department_id__in=cooperating_ids)
+                .order_by("department_id")
+                .values("department_id")[:1]
+            ),
+        )
         .order_by("history_date", "history_id")
-        .values("history_date", "progress_percent", "funds_disbursed", "status")
+        .values(
+            "history_date",
+            "history_user_id",
+            "progress_percent",
+            "funds_disbursed",
+            "status",
+            "by_office",
+            "by_lead",
+            "cooperating_id",
+        )
     )
-)
+    return [SimpleNamespace(**row) for row in rows]
+
+
+def _from_report(record, reports) -> bool:
+    """Whether ``record`` is the project taking an approved report's progress and funds."""
+    for report in reports:
+        if (
+            report.reviewed_at is not None
+            and report.reviewed_at <= record.history_date
+            and record.history_date - report.reviewed_at <= REPORT_APPROVAL_WINDOW
+            and report.reported_progress == record.progress_percent
+            and report.funds_disbursed_to_date == record.funds_disbursed
+        ):
+            return True
+    return False
+
+
+def _actor(record, project: Project, reports) -> str:
+    """Who really acted: the lead department (its staff, or its approved report), a
+    cooperating department, or the office (its staff, superusers, its imports, and changes
+    no user is recorded for, which only the platform's owner makes)."""
+    lead = project.lead_department.display_name
+    if _from_report(record, reports):
+        return lead
+    if record.history_user_id is None or record.by_office:
+        return office_name()
+    if record.by_lead:
+        return lead
+    if record.cooperating_id is not None:
+        for department in getattr(project, "cooperating", []):
+            if department["pk"] == record.cooperating_id:
+                return department.get("short_name") or department["name"]
+    return office_name()
 
 
 def project_change_history(project: Project) -> list[HistoryLine]:
     """What changed in the project's progress, funds and status, newest first (one query).
 
-    The lead department is named as the actor: residents follow departments, and the
-    names of staff users stay private.
+    Each line names who acted (``_actor``): residents follow departments, and the names of
+    staff users stay private.
     """
-    records = [SimpleNamespace(**row) for row in _history_of(project.pk)]
-    actor = project.lead_department.display_name
+    records = _history_rows(project)
+    reports = getattr(project, "approved_reports", None)
+    if reports is None:
+        reports = list(approved_reports_of_project(project))
     lines: list[HistoryLine] = []
     for previous, record in zip(records, records[1:], strict=False):
         when = record.history_date
         date = date_format(timezone.localtime(when).date(), "DATE_FORMAT")
+        actor = _actor(record, project, reports)
         if previous.progress_percent != record.progress_percent:
             lines.append(
                 HistoryLine(
@@ -540,8 +651,202 @@ def project_change_history(project: Project) -> list[HistoryLine]:
     return lines
 
 
+# --------------------------------------------------------------------------------------
+# Plan changes and decisions (计划调整、销号、暂缓、终止) in plain words
+# --------------------------------------------------------------------------------------
+
+DATE_FIELDS = frozenset({"planned_start", "planned_end", "planned_date"})
+# Labels the page uses where the field's own name carries its unit.
+FIELD_LABELS = {("project", "planned_investment"): gettext_lazy("Planned investment")}
+DECISION_KINDS = {
+    ProjectStatus.COMPLETED: ChangeKind.CLOSE,
+    ProjectStatus.SUSPENDED: ChangeKind.SUSPEND,
+    ProjectStatus.TERMINATED: ChangeKind.TERMINATE,
+}
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One field of an approved change: what it was in the baseline (原计划) and is now."""
+
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """An approved change or decision as the public page shows it."""
+
+    request: ChangeRequest
+    kind: str
+    kind_label: str
+    date: datetime.date
+    lines: list
+    reason: str
+    approval: str
+    decision_number: str
+    documents: list
+
+
+def _shown(field: str, value, unit: str = "") -> str:
+    """A stored change value as the page writes it: 2024年6月3日, 300 万元, 区级财政."""
+    if value in (None, ""):
+        return "—"
+    if field in DATE_FIELDS:
+        try:
+            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return str(value)
+    if field == "planned_investment":
+        return f"{amount(value)} {_('10k yuan')}"
+    if field == "funding_source":
+        try:
+            return str(FundingSource(value).label)
+        except ValueError:
+            return str(value)
+    if field == "target_value":
+        return f"{amount(value)} {unit}".strip()
+    return str(value)
+
+
+def _row_summary(model_name: str, values: dict) -> str:
+    values = values or {}
+    if model_name == "milestone":
+        return _("“%(title)s”, planned for %(date)s, weight %(weight)s") % {
+            "title": values.get("title", ""),
+            "date": _shown("planned_date", values.get("planned_date")),
+            "weight": values.get("weight", ""),
+        }
+    return _("“%(name)s”, target %(target)s") % {
+        "name": values.get("name", ""),
+        "target": _shown("target_value", values.get("target_value"), values.get("unit", "")),
+    }
+
+
+def change_lines(
+    changes: list[dict], *, milestones: dict[int, str], indicators: dict[int, tuple[str, str]]
+) -> list[ChangeLine]:
+    """The entries of an approved change (``ChangeRequest.changes``) in words, each field
+    with its baseline and new value as the page writes them. ``milestones`` gives the
+    titles of the project's milestones by id, ``indicators`` (name, unit) by id."""
+    from .models import BASELINE_FIELDS, Indicator, Milestone
+
+    models = {"project": Project, "milestone": Milestone, "indicator": Indicator}
+    lines = []
+    for entry in changes or []:
+        model_name, action = entry.get("model"), entry.get("action", "update")
+        if model_name not in models:
+            continue
+        what = models[model_name]._meta.verbose_name
+        if action == "add":
+            lines.append(
+                ChangeLine(
+                    _("%(what)s added") % {"what": capfirst(what)},
+                    "—",
+                    _row_summary(model_name, entry.get("new")),
+                )
+            )
+            continue
+        if action == "delete":
+            lines.append(
+                ChangeLine(
+                    _("%(what)s removed") % {"what": capfirst(what)},
+                    _row_summary(model_name, entry.get("old")),
+                    "—",
+                )
+            )
+            continue
+        field = entry.get("field", "")
+        if field not in BASELINE_FIELDS.get(model_name, {}):
+            continue
+        label = FIELD_LABELS.get((model_name, field)) or capfirst(
+            models[model_name]._meta.get_field(field).verbose_name
+        )
+        unit = ""
+        if model_name == "milestone":
+            label = _("Milestone “%(title)s”: %(field)s") % {
+                "title": milestones.get(entry.get("id")) or _("(removed)"),
+                "field": label,
+            }
+        elif model_name == "indicator":
+            name, unit = indicators.get(entry.get("id")) or (_("(removed)"), "")
+            label = _("Indicator “%(name)s”: %(field)s") % {"name": name, "field": label}
+        lines.append(
+            ChangeLine(
+                str(label),
+                _shown(field, entry.get("old"), unit),
+                _shown(field, entry.get("new"), unit),
+            )
+        )
+    return lines
+
+
+def change_text(lines: list[ChangeLine]) -> str:
+    """The lines of a change in one sentence, for a table cell: “计划完成日期：A → B；…”."""
+    return "；".join(f"{line.label}：{line.old} → {line.new}" for line in lines)
+
+
+def _approval(change: ChangeRequest, date: datetime.date) -> str:
+    words = {
+        ChangeSource.OFFICE_EDIT: _("Changed directly by %(office)s on %(date)s"),
+        ChangeSource.IMPORT: _("Imported by %(office)s on %(date)s"),
+    }.get(change.source, _("Approved by %(office)s on %(date)s"))
+    return words % {"office": office_name(), "date": date_format(date, "DATE_FORMAT")}
+
+
+def plan_changes(project: Project) -> list[PlanChange]:
+    """The project's approved changes and decisions, newest first, in words (no query).
+
+    Needs what ``project_for_public`` loads (``approved_changes``, milestones, indicators).
+    """
+    milestones = {m.pk: m.title for m in getattr(project, "milestone_list", [])}
+    indicators = {i.pk: (i.name, i.unit) for i in getattr(project, "indicator_list", [])}
+    changes = []
+    for change in getattr(project, "approved_changes", []):
+        date = timezone.localtime(change.decided_at).date()
+        changes.append(
+            PlanChange(
+                request=change,
+                kind=change.kind,
+                kind_label=str(ChangeKind(change.kind).label),
+                date=date,
+                lines=change_lines(change.changes, milestones=milestones, indicators=indicators),
+                reason=change.reason,
+                approval=_approval(change, date),
+                decision_number=change.decision_number,
+                documents=list(getattr(change, "public_attachments", [])),
+            )
+        )
+    changes.reverse()
+    return changes
+
+
+def project_decision(project: Project, changes: list[PlanChange]) -> PlanChange | None:
+    """The decision behind a closed (销号), suspended or terminated project: the newest
+    approved request of that kind, or None (and for a project of another status)."""
+    kind = DECISION_KINDS.get(project.status)
+    if kind is None:
+        return None
+    return next((change for change in changes if change.kind == kind), None)
+
+
+def acceptance_documents(project: Project, decision: PlanChange | None) -> list:
+    """The acceptance documents (验收材料) of a closed project: the closing request's and
+    those attached to the project itself."""
+    documents = list(decision.documents) if decision else []
+    documents += [
+        attachment
+        for attachment in getattr(project, "project_attachments", [])
+        if attachment.kind == AttachmentKind.ACCEPTANCE
+    ]
+    return documents
+
+
 __all__ = [
     "BEHIND_LIGHTS",
+    "ChangeLine",
+    "PlanChange",
     "PlanHeadline",
     "PreparedQuery",
     "approved_reports_of_plan",
@@ -552,7 +857,13 @@ __all__ = [
     "listed_projects",
     "live_light",
     "milestone_timeline",
+    "acceptance_documents",
+    "change_lines",
+    "change_text",
+    "office_name",
+    "plan_changes",
     "plan_headline",
+    "project_decision",
     "project_change_history",
     "project_for_public",
     "project_photos",

@@ -29,7 +29,7 @@ from minsheng.paging import page_numbers
 
 from . import selectors
 from .attachments import served_content_type
-from .choices import Light
+from .choices import Light, ProjectStatus
 from .filters import ProjectFilter
 from .services import lights_ensure_current
 
@@ -116,8 +116,19 @@ def project_detail(request, pk):
     lights_ensure_current()
     project = selectors.project_for_public(pk)
     today = clock.today()
+    changes = selectors.plan_changes(project)
+    decision = selectors.project_decision(project, changes)
+    delay = project.delay_days
     context = {
         "project": project,
+        "changes": changes,
+        "decision": decision,
+        "acceptance_documents": selectors.acceptance_documents(project, decision)
+        if project.status == ProjectStatus.COMPLETED
+        else [],
+        # Where the planned end moved from the baseline: 较原计划推迟 / 提前 N 天.
+        "days_later": max(delay, 0),
+        "days_earlier": max(-delay, 0),
         "light": selectors.live_light(project, today),
         "timeline": selectors.milestone_timeline(project, today),
         "indicators": project.indicator_list,

@@ -897,7 +897,7 @@ def test_briefing_of_a_month_without_data(leader_client, world):
     workbook = load_workbook(
         BytesIO(leader_client.get("/dashboard/briefing/2022-05/briefing.xlsx").content)
     )
-    assert len(workbook.sheetnames) == 5
+    assert len(workbook.sheetnames) == 6
     assert workbook.worksheets[1].max_row == 1  # the ranking: headers only
     # 2024-02: the plan exists but no snapshot was taken that month.
     response = leader_client.get("/dashboard/briefing/2024-02/")
@@ -934,6 +934,7 @@ def test_briefing_workbook_has_one_sheet_per_table_with_numbers_as_numbers(leade
         zh("Red and yellow projects"),
         zh("Overdue milestones"),
         zh("Comments not answered in time"),
+        zh("Plan changes and decisions"),
     ]
     overview = {
         row[0]: row[1]

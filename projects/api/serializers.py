@@ -16,11 +16,12 @@ from departments.api.serializers import DepartmentRefSerializer
 from minsheng import clock
 from minsheng.api.serializers import MonthField, StrictFieldsMixin
 from projects.api.filters import MAX_ID
-from projects.choices import Light
+from projects.choices import FundingSource, Light
 from projects.models import (
     Attachment,
     BeneficiaryGroup,
     Category,
+    ChangeRequest,
     Indicator,
     Milestone,
     Plan,
@@ -202,7 +203,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "kind_display", "title", "file", "thumbnail", "content_type"]
         extra_kwargs = {
             "kind": {
-                "help_text": "类别：照片、前后对比照片、文件 / Kind: photo, before, after, document."
+                "help_text": "类别：照片、前后对比照片、文件、验收材料 / Kind: photo, before, after, "
+                "document, acceptance (验收材料)."
             },
             "title": {"help_text": "标题 / Title."},
             "content_type": {"help_text": "文件类型 / Content type."},
@@ -229,9 +231,21 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "note",
             "state",
             "days_overdue",
+            "baseline_title",
+            "baseline_planned_date",
+            "baseline_weight",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "baseline_title": {
+                "help_text": "原计划节点名称；方案印发后新增的节点为空 / Title in the baseline; "
+                "empty for a milestone added after the plan was published."
+            },
+            "baseline_planned_date": {
+                "help_text": "原计划完成日期；与 planned_date 不同即经批准调整过 / Planned date "
+                "in the baseline (原计划); differs from planned_date after an approved change."
+            },
+            "baseline_weight": {"help_text": "原计划权重 / Weight in the baseline."},
             "project": {"help_text": "所属项目编号 / Id of the project."},
             "title": {"help_text": "节点名称 / Title."},
             "planned_date": {"help_text": "计划完成日期 / Planned date."},
@@ -276,9 +290,16 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "actual_value",
             "completion_percent",
             "order",
+            "baseline_target",
+            "baseline_unit",
         ]
         read_only_fields = fields
         extra_kwargs = {
+            "baseline_target": {
+                "help_text": "原计划目标值；方案印发前为 null / Target in the baseline (原计划); "
+                "null before the plan is published."
+            },
+            "baseline_unit": {"help_text": "原计划单位 / Unit in the baseline."},
             "project": {"help_text": "所属项目编号 / Id of the project."},
             "name": {"help_text": "指标名称 / Name."},
             "unit": {"help_text": "单位 / Unit."},
@@ -326,8 +347,8 @@ class PublicReportSerializer(serializers.ModelSerializer):
 
 LIGHT_HELP = (
     "红黄绿灯：green 正常、yellow 滞后、red 严重滞后、completed 已完成、not_started 未开工、"
-    "suspended 暂缓 / The light: green on track, yellow behind, red seriously behind, "
-    "completed, not_started, suspended."
+    "suspended 暂缓、terminated 终止 / The light: green on track, yellow behind, red seriously "
+    "behind, completed, not_started, suspended, terminated."
 )
 
 
@@ -353,6 +374,14 @@ class ProjectSerializer(serializers.ModelSerializer):
         source="get_funding_source_display",
         read_only=True,
         help_text="资金来源名称 / Funding source, in words.",
+    )
+    # Blank until the plan is published: a choice or "".
+    baseline_funding_source = serializers.ChoiceField(
+        choices=FundingSource.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="原计划资金来源；方案印发前为空 / Funding source in the baseline; empty "
+        "before publication.",
     )
     execution_rate = percent(
         "资金执行率（%）；计划投资为 0 时为 null / "
@@ -387,6 +416,11 @@ class ProjectSerializer(serializers.ModelSerializer):
             "execution_rate",
             "funding_source",
             "funding_source_display",
+            "baseline_start",
+            "baseline_end",
+            "baseline_investment",
+            "baseline_funding_source",
+            "baselined_at",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -394,8 +428,24 @@ class ProjectSerializer(serializers.ModelSerializer):
             "title": {"help_text": "项目名称 / Title."},
             "summary": {"help_text": "项目简介 / Summary."},
             "status": {
-                "help_text": "状态：not_started 未开工、in_progress 推进中、completed 已完成、"
-                "suspended 暂缓 / Status."
+                "help_text": "状态：not_started 未开工、in_progress 推进中、completed 已完成（销号）、"
+                "suspended 暂缓、terminated 终止 / Status: not started, in progress, completed "
+                "(closed), suspended, terminated."
+            },
+            "baseline_start": {
+                "help_text": "原计划开工日期；方案印发前为 null / Planned start in the baseline "
+                "(原计划), frozen when the plan was published; null before."
+            },
+            "baseline_end": {
+                "help_text": "原计划完成日期 / Planned end in the baseline; null before publication."
+            },
+            "baseline_investment": {
+                "help_text": "原计划投资（万元）/ Planned investment in the baseline (10k yuan); "
+                "null before publication."
+            },
+            "baselined_at": {
+                "help_text": "原计划冻结时间（方案印发）/ When the baseline was frozen (the plan "
+                "published); null before."
             },
             "light": {"help_text": LIGHT_HELP},
             "light_reason": {"help_text": "灯号原因 / Why the light is what it is."},
@@ -413,6 +463,97 @@ class ProjectSerializer(serializers.ModelSerializer):
 
     def get_light_display(self, project) -> str:
         return str(Light(project.light).label)
+
+
+class ChangeEntrySerializer(serializers.Serializer):
+    """One field (or an added or removed row) of an approved change."""
+
+    model = serializers.ChoiceField(
+        choices=["project", "milestone", "indicator"],
+        read_only=True,
+        help_text="对象：project 项目、milestone 节点、indicator 指标 / What was changed.",
+    )
+    id = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="节点或指标（或项目）编号 / Id of the milestone, indicator or project.",
+    )
+    action = serializers.ChoiceField(
+        choices=["update", "add", "delete"],
+        read_only=True,
+        help_text="update 调整、add 新增、delete 删除 / Changed, added or removed.",
+    )
+    field = serializers.CharField(
+        read_only=True,
+        help_text="调整的字段（update 时），如 planned_date / The field changed (update only).",
+    )
+    old = serializers.JSONField(
+        read_only=True,
+        help_text="原计划值（日期为 ISO 格式，金额为万元）；删除时为原行 / The baseline value (ISO "
+        "dates, amounts in 10k yuan); the removed row for delete; null for add.",
+    )
+    new = serializers.JSONField(
+        read_only=True,
+        help_text="调整后的值；新增时为新行 / The value after the change; the added row for "
+        "add; null for delete.",
+    )
+
+
+class ApprovedChangeSerializer(serializers.ModelSerializer):
+    """An approved change of the baseline or decision on the project (never a pending,
+    rejected or withdrawn request)."""
+
+    schema_description = (
+        "经批准的计划调整或决定（销号、暂缓、终止、恢复实施）/ An approved change of the "
+        "baseline, or a decision: closing, suspension, termination, resumption."
+    )
+
+    kind_display = serializers.CharField(
+        source="get_kind_display", read_only=True, help_text="类别名称 / Kind, in words."
+    )
+    source_display = serializers.CharField(
+        source="get_source_display", read_only=True, help_text="来源名称 / Source, in words."
+    )
+    changes = ChangeEntrySerializer(
+        many=True, read_only=True, help_text="调整内容：原计划 → 调整后 / What changed."
+    )
+    documents = AttachmentSerializer(
+        source="public_attachments",
+        many=True,
+        read_only=True,
+        help_text="佐证材料、验收材料 / Supporting or acceptance documents.",
+    )
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "source",
+            "source_display",
+            "changes",
+            "reason",
+            "decision_number",
+            "decided_at",
+            "documents",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "kind": {
+                "help_text": "类别：change 计划调整、close 销号、suspend 暂缓、terminate 终止、"
+                "resume 恢复实施 / Kind: plan change, closing, suspension, termination, "
+                "resumption."
+            },
+            "source": {
+                "help_text": "来源：request 责任单位申请经批准、office_edit 民生工程股直接调整、"
+                "import 民生工程股导入 / Source: a department's request approved by the "
+                "office, the office's own change, or an import."
+            },
+            "reason": {"help_text": "调整理由 / Reason."},
+            "decision_number": {"help_text": "批准文号，可为空 / Decision document number (文号)."},
+            "decided_at": {"help_text": "批准时间 / Approved at."},
+        }
 
 
 class ProjectDetailSerializer(ProjectSerializer):
@@ -452,6 +593,14 @@ class ProjectDetailSerializer(ProjectSerializer):
         read_only=True,
         help_text="项目照片和文件 / The project's photos and documents.",
     )
+    changes = ApprovedChangeSerializer(
+        source="approved_changes",
+        many=True,
+        read_only=True,
+        help_text="经批准的计划调整和决定，按批准时间先后；待审核、未批准和撤回的申请不公开 / "
+        "Approved changes and decisions, oldest first; pending, rejected and withdrawn "
+        "requests are never shown.",
+    )
 
     class Meta(ProjectSerializer.Meta):
         fields = [
@@ -464,6 +613,7 @@ class ProjectDetailSerializer(ProjectSerializer):
             "indicators",
             "reports",
             "attachments",
+            "changes",
         ]
         read_only_fields = fields
         extra_kwargs = {

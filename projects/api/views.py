@@ -45,7 +45,7 @@ from minsheng.api.viewsets import ReadListViewSet, ReadViewSet
 from minsheng.services import ServiceError
 from projects import selectors, services
 from projects.choices import Light, ProjectStatus, ReportState
-from projects.filters import BEHIND, SORT_ORDER, ProjectFilter
+from projects.filters import BEHIND, CHANGED, SORT_ORDER, ProjectFilter
 from projects.models import (
     BeneficiaryGroup,
     Category,
@@ -101,15 +101,23 @@ PROJECT_FILTER_PARAMETERS = [
         "status",
         str,
         enum=ProjectStatus.values,
-        description="状态：not_started 未开工、in_progress 推进中、completed 已完成、suspended 暂缓 / "
-        "Status.",
+        description="状态：not_started 未开工、in_progress 推进中、completed 已完成（销号）、suspended 暂缓、"
+        "terminated 终止 / Status: not started, in progress, completed (closed), suspended, "
+        "terminated.",
     ),
     OpenApiParameter(
         "light",
         str,
         enum=[BEHIND, *Light.values],
         description="灯号：behind 为滞后和严重滞后；green 正常、yellow 滞后、red 严重滞后、completed 已完成、"
-        "not_started 未开工、suspended 暂缓 / Light: behind means yellow or red.",
+        "not_started 未开工、suspended 暂缓、terminated 终止 / Light: behind means yellow or red.",
+    ),
+    OpenApiParameter(
+        "changed",
+        str,
+        enum=[CHANGED],
+        description="1：只列计划经批准调整过的项目（原计划有变更）/ 1: only projects whose plan "
+        "(baseline) was changed by an approved change.",
     ),
     OpenApiParameter(
         "department",

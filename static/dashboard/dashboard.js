@@ -23,7 +23,8 @@
     red: "#c62828",
     completed: "#1565c0",
     not_started: "#9aa3ad",
-    suspended: "#5f6770"
+    suspended: "#5f6770",
+    terminated: "#3b3f45"
   };
   var SERIES_COLOURS = ["#1a4f9c", "#2e7d32", "#e0a100", "#c62828"];
   var locale = document.documentElement.lang === "en" ? "EN" : "ZH";
