@@ -12,6 +12,7 @@ from projects import commitments
 from projects.choices import ChangeKind, ChangeSource, ChangeState, ProjectStatus
 from projects.models import ChangeRequest, Indicator, Milestone, Project
 from projects.resources import IndicatorResource, MilestoneResource, ProjectResource
+from tests import test_import_export as sheets
 from tests.factories import (
     IndicatorFactory,
     MilestoneFactory,
@@ -23,13 +24,14 @@ from tests.test_import_export import (
     INDICATOR_HEADERS,
     MILESTONE_HEADERS,
     PROJECT_HEADERS,
-    admin_confirm,
     admin_upload,
     project_row,
     read_dataset,
-    ref,  # noqa: F401 (a fixture)
     xlsx_bytes,
 )
+
+# The plan and the names the spreadsheets refer to (a fixture).
+ref = sheets.ref
 
 
 @pytest.fixture
@@ -38,7 +40,7 @@ def office(db):
 
 
 @pytest.fixture
-def baselined(ref, office):  # noqa: F811
+def baselined(ref, office):
     """Project 1 of a published plan, its baseline frozen, as the file's row 1 describes it."""
     row = project_row(1)
     project = ProjectFactory(
@@ -147,7 +149,7 @@ def test_an_import_that_changes_no_baseline_field_records_nothing(client, ref, o
 
 
 @pytest.mark.django_db
-def test_a_project_not_yet_baselined_changes_without_a_record(ref, office):  # noqa: F811
+def test_a_project_not_yet_baselined_changes_without_a_record(ref, office):
     ProjectFactory(plan=ref.plan, number=1, planned_end=datetime.date(2024, 12, 31))
     dataset = read_dataset(
         xlsx_bytes(PROJECT_HEADERS, [project_row(1, 计划完成日期=datetime.date(2025, 1, 31))]),
@@ -191,7 +193,7 @@ def test_a_status_an_import_may_not_set_is_a_row_error_and_nothing_of_the_file_i
 
 
 @pytest.mark.django_db
-def test_an_import_may_start_a_project(ref, office, baselined):  # noqa: F811
+def test_an_import_may_start_a_project(ref, office, baselined):
     Project.objects.filter(pk=baselined.pk).update(status=ProjectStatus.NOT_STARTED)
     dataset = read_dataset(xlsx_bytes(PROJECT_HEADERS, [project_row(1)]), "xlsx")
 
@@ -253,7 +255,11 @@ def test_moved_milestones_added_ones_and_changed_targets_are_recorded_per_projec
         name="节点.xlsx",
     )
     upload_and_confirm(
-        client, Indicator, INDICATOR_HEADERS, [[2024, 1, "新增学位", "个", 300, 120]], name="指标.xlsx"
+        client,
+        Indicator,
+        INDICATOR_HEADERS,
+        [[2024, 1, "新增学位", "个", 300, 120]],
+        name="指标.xlsx",
     )
 
     # then: one record per file and project, old → new, the baseline kept
