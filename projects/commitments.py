@@ -646,9 +646,12 @@ def _needs_decision_number(kind: str, decision_number: str) -> None:
 
 @transaction.atomic
 def change_request_approve(
-    *, request: ChangeRequest, by, decision_number: str = ""
+    *, request: ChangeRequest, by, decision_number: str = "", notify: bool = True
 ) -> ChangeRequest:
-    """Approve a pending request and apply it (the coordinating office), in one transaction."""
+    """Approve a pending request and apply it (the coordinating office), in one transaction.
+
+    ``notify=False`` tells nobody (the demo data records decisions of months ago).
+    """
     request = _locked_pending(request)
     project = Project.objects.select_for_update().get(pk=request.project_id)
     _require(by, "projects.decide_change", project, _office_only())
@@ -669,7 +672,8 @@ def change_request_approve(
         update_fields=["state", "changes", "decision_number", "decided_by", "decided_at"],
     )
     _refresh_light(project)
-    change_request_decided.send(sender=ChangeRequest, request=request)
+    if notify:
+        change_request_decided.send(sender=ChangeRequest, request=request)
     return request
 
 
