@@ -9,6 +9,8 @@ class ReminderKind(models.TextChoices):
     REPORT_OVERDUE = "report_overdue", _("Progress report overdue")
     COMMENT_REPLY_OVERDUE = "comment_reply_overdue", _("Comment awaiting an official reply")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly summary for leadership")
+    CHANGE_DECIDED = "change_decided", _("Decision on a change request")
+    CHANGE_REVIEW_OVERDUE = "change_review_overdue", _("Change request awaiting a decision")
 
 
 class ContactPreference(models.TextChoices):

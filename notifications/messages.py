@@ -47,7 +47,11 @@ class EmailContent:
 
 
 def _template_base(kind: str) -> str:
-    return "digest" if kind == ReminderKind.WEEKLY_DIGEST else "reminder"
+    if kind == ReminderKind.WEEKLY_DIGEST:
+        return "digest"
+    if kind == ReminderKind.CHANGE_DECIDED:
+        return "decision"
+    return "reminder"
 
 
 def _one_line(text: str) -> str:

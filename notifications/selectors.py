@@ -23,13 +23,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from departments.choices import MembershipRole
 from departments.models import Membership
 from departments.roles import COORDINATOR_GROUP, LEADERSHIP_GROUP
 from feedback.models import Comment
 from projects.choices import LIGHT_ICONS, Light, ProjectStatus, ReportState
-from projects.models import Milestone, Plan, ProgressReport, Project
+from projects.models import ChangeRequest, Milestone, Plan, ProgressReport, Project
 
 from .choices import DeliveryStatus, ReminderKind
 from .models import ReminderLog, ReminderOccurrence
@@ -270,6 +271,34 @@ def comments_reply_overdue(on_date: datetime.date, *, stale_before: datetime.dat
         )
         .order_by("pk")
     )
+
+
+def change_requests_review_overdue(on_date: datetime.date, *, working_days: int) -> list:
+    """Pending change requests (调整申请) still undecided after ``working_days`` working days,
+    each with ``review_due_on`` (the last of those days) and ``notice_on`` (the working day
+    after it, when the coordinating office is reminded, once).
+
+    Few requests wait at any time, so the working days are counted in Python with the Chinese
+    calendar (feedback.workdays) rather than in SQL.
+    """
+    from feedback.workdays import add_working_days
+
+    # A working day is at least a calendar day: nothing filed since this could be overdue.
+    filed_before = on_date - datetime.timedelta(days=working_days)
+    overdue = []
+    requests = (
+        ChangeRequest.objects.pending()
+        .filter(requested_at__date__lt=filed_before)
+        .select_related("project", "requested_by")
+        .order_by("pk")
+    )
+    for request in requests:
+        filed_on = timezone.localdate(request.requested_at)
+        request.review_due_on = add_working_days(filed_on, working_days)
+        request.notice_on = add_working_days(request.review_due_on, 1)
+        if request.notice_on <= on_date:
+            overdue.append(request)
+    return overdue
 
 
 class Recipients:

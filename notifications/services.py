@@ -318,6 +318,125 @@ def comment_notices(
         )
 
 
+def change_lines(request) -> list[str]:
+    """What a change request changes, in words: “节点“主体完工”: 计划完成日期 2024-08-25 → …”."""
+    from projects.commitments import MODELS
+
+    names = {}
+    for model_name in ("milestone", "indicator"):
+        ids = [e["id"] for e in request.changes if e["model"] == model_name and e.get("id")]
+        if ids:
+            name_field = "title" if model_name == "milestone" else "name"
+            names[model_name] = dict(
+                MODELS[model_name].objects.filter(pk__in=ids).values_list("pk", name_field)
+            )
+    lines = []
+    for entry in request.changes:
+        model = MODELS[entry["model"]]
+        what = model._meta.verbose_name
+        if entry["action"] == "add":
+            new = entry["new"] or {}
+            lines.append(
+                _("Add %(what)s “%(name)s”")
+                % {"what": what, "name": new.get("title") or new.get("name")}
+            )
+            continue
+        if entry["action"] == "delete":
+            old = entry["old"] or {}
+            lines.append(
+                _("Remove %(what)s “%(name)s”")
+                % {"what": what, "name": old.get("title") or old.get("name")}
+            )
+            continue
+        label = str(model._meta.get_field(entry["field"]).verbose_name)
+        if entry["model"] != "project":
+            row = names.get(entry["model"], {}).get(entry["id"], "")
+            label = f"{what}“{row}”{label}"
+        lines.append(f"{label}: {entry['old'] or '—'} → {entry['new'] or '—'}")
+    return lines
+
+
+def change_decision_notify(*, request_id: int) -> ScanResult:
+    """Tell the person who filed a request how the coordinating office decided (once).
+
+    Sent through the reminder log like every reminder: keyed by the request and the day of
+    the decision, so a retried task or a second worker sends nothing more; by e-mail, text
+    message or both, as the requester chose.
+    """
+    from projects.choices import ChangeState
+    from projects.models import ChangeRequest
+
+    request = (
+        ChangeRequest.objects.select_related("project", "requested_by", "decided_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    today = clock.today()
+    if request is None or request.decided_at is None or request.requested_by is None:
+        return ScanResult(on_date=today)
+    if request.requested_by_id == request.decided_by_id:
+        # The office's own direct change or import: nobody is waiting for an answer.
+        return ScanResult(on_date=today)
+    project = request.project
+    decided_on = timezone.localdate(request.decided_at)
+    link = admin_link("admin:projects_changerequest_change", request.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        changes = change_lines(request)
+    notice = Notice(
+        kind=ReminderKind.CHANGE_DECIDED,
+        target=request,
+        due_on=decided_on,
+        deadline=None,
+        project_id=project.pk,
+        recipients=[request.requested_by] if request.requested_by.is_active else [],
+        context={
+            **_project_context(project, _Links()),
+            "link": link or project_admin_link(project.pk),
+            "request": request,
+            "request_kind": request.get_kind_display(),
+            "approved": request.state == ChangeState.APPROVED,
+            "state_label": request.get_state_display(),
+            "decided_on": decided_on,
+            "decided_by": display_name(request.decided_by) if request.decided_by else "",
+            "changes": changes,
+        },
+    )
+    result = _Dispatcher(on_date=decided_on, dry_run=False).run([notice])
+    logger.info("decision notice for change request %s: %s", request.pk, result.as_dict())
+    return result
+
+
+def change_review_notices(
+    on_date: datetime.date, recipients: selectors.Recipients, links: _Links | None = None
+) -> Iterator[Notice]:
+    """Requests waiting longer than CHANGE_REVIEW_WORKING_DAYS → the coordinating office, once."""
+    links = links or _Links()
+    overdue = selectors.change_requests_review_overdue(
+        on_date, working_days=settings.MINSHENG_CHANGE_REVIEW_WORKING_DAYS
+    )
+    for request in overdue:
+        project = request.project
+        link = admin_link("admin:projects_changerequest_change", request.pk)
+        yield Notice(
+            kind=ReminderKind.CHANGE_REVIEW_OVERDUE,
+            target=request,
+            due_on=request.notice_on,
+            deadline=request.review_due_on,
+            project_id=project.pk,
+            recipients=recipients.coordinators,
+            context={
+                **_project_context(project, links),
+                "link": link or links.project(project.pk),
+                "request": request,
+                "request_kind": request.get_kind_display(),
+                "requested_on": timezone.localdate(request.requested_at),
+                "requested_by": display_name(request.requested_by) if request.requested_by else "",
+                "deadline": request.review_due_on,
+                "changes": change_lines(request),
+            },
+        )
+
+
 # --- sending -------------------------------------------------------------------------------
 
 
@@ -650,7 +769,8 @@ def _refresh_lights(on_date: datetime.date, dry_run: bool) -> None:
 
 
 def reminders_send(*, on_date: datetime.date | None = None, dry_run: bool = False) -> ScanResult:
-    """The daily scan: milestones, monthly reports and comments awaiting replies."""
+    """The daily scan: milestones, monthly reports, comments awaiting replies and change
+    requests awaiting the coordinating office's decision."""
     on_date = on_date or clock.today()
     _refresh_lights(on_date, dry_run)
     recipients = selectors.Recipients()
@@ -659,6 +779,7 @@ def reminders_send(*, on_date: datetime.date | None = None, dry_run: bool = Fals
         milestone_notices(on_date, recipients, links),
         report_notices(on_date, recipients, links),
         comment_notices(on_date, recipients, links),
+        change_review_notices(on_date, recipients, links),
     )
     result = _Dispatcher(on_date=on_date, dry_run=dry_run).run(notices)
     logger.info("reminder scan for %s: %s", on_date, result.as_dict())

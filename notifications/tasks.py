@@ -19,7 +19,7 @@ from django.db import DatabaseError
 
 from minsheng import clock
 
-from .services import ScanResult, digest_send, reminders_send
+from .services import ScanResult, change_decision_notify, digest_send, reminders_send
 
 TASK_OPTIONS = {
     "bind": True,
@@ -69,3 +69,12 @@ def reminders_send_task(self, on_date: str | None = None) -> dict:
 @shared_task(name="notifications.digest_send", **TASK_OPTIONS)
 def digest_send_task(self, on_date: str | None = None) -> dict:
     return _run(self, digest_send, on_date)
+
+
+@shared_task(name="notifications.change_decision_notify", **TASK_OPTIONS)
+def change_decision_notify_task(self, request_id: int) -> dict:
+    """Tell the requester of a change request the office's decision (sent once, by the log)."""
+    result = change_decision_notify(request_id=request_id)
+    if result.failed and self.request.retries < self.max_retries:
+        raise self.retry(countdown=60 * 2**self.request.retries)
+    return result.as_dict()

@@ -47,7 +47,9 @@ class SpreadsheetAdminMixin:
     to_encoding = "utf-8-sig"
 
     def has_import_permission(self, request):
-        return is_coordinator(request.user) and super().has_import_permission(request)
+        return request.user.has_perm(
+            "projects.import_spreadsheet"
+        ) and super().has_import_permission(request)
 
     def process_result(self, result, request):
         # The confirm step re-reads the file: when a row went bad since the preview, the whole

@@ -44,9 +44,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from minsheng import clock
 from minsheng.services import ServiceError
@@ -100,6 +101,16 @@ STATUSES_BEFORE = {
     ChangeKind.RESUME: (ProjectStatus.SUSPENDED,),
 }
 MODELS = {"project": Project, "milestone": Milestone, "indicator": Indicator}
+
+
+# Sent inside the deciding transaction when the office approves or rejects a request, so
+# that the apps above this one (notifications) can tell the requester after the commit.
+change_request_decided = Signal()
+
+
+def is_department_status_move(old: str, new: str) -> bool:
+    """The only status move a department makes itself (also the only one an import makes)."""
+    return old == new or (old == ProjectStatus.NOT_STARTED and new == ProjectStatus.IN_PROGRESS)
 
 
 def baseline_message() -> str:
@@ -635,9 +646,12 @@ def _needs_decision_number(kind: str, decision_number: str) -> None:
 
 @transaction.atomic
 def change_request_approve(
-    *, request: ChangeRequest, by, decision_number: str = ""
+    *, request: ChangeRequest, by, decision_number: str = "", notify: bool = True
 ) -> ChangeRequest:
-    """Approve a pending request and apply it (the coordinating office), in one transaction."""
+    """Approve a pending request and apply it (the coordinating office), in one transaction.
+
+    ``notify=False`` tells nobody (the demo data records decisions of months ago).
+    """
     request = _locked_pending(request)
     project = Project.objects.select_for_update().get(pk=request.project_id)
     _require(by, "projects.decide_change", project, _office_only())
@@ -658,6 +672,8 @@ def change_request_approve(
         update_fields=["state", "changes", "decision_number", "decided_by", "decided_at"],
     )
     _refresh_light(project)
+    if notify:
+        change_request_decided.send(sender=ChangeRequest, request=request)
     return request
 
 
@@ -671,6 +687,7 @@ def change_request_reject(*, request: ChangeRequest, by, reason: str) -> ChangeR
     request.decided_by = by
     request.decided_at = timezone.now()
     _save(request, by, update_fields=["state", "decision_note", "decided_by", "decided_at"])
+    change_request_decided.send(sender=ChangeRequest, request=request)
     return request
 
 
@@ -759,21 +776,17 @@ def project_update(
             errors[name] = _("Only the coordinating office can change this field.")
     new_status = changed.get("status")
     status_kind = None
-    if new_status is not None:
-        moving_on = (
-            project.status == ProjectStatus.NOT_STARTED and new_status == ProjectStatus.IN_PROGRESS
-        )
-        if not moving_on:
-            if not office:
-                errors["status"] = _(
-                    "A department moves its project only from “not started” to “in progress”; "
-                    "closing, suspending and terminating need a request approved by the "
-                    "coordinating office."
-                )
-            else:
-                status_kind = KIND_OF_STATUS.get(new_status)
-                if status_kind is None:
-                    errors["status"] = _("A project does not go back to “not started”.")
+    if new_status is not None and not is_department_status_move(project.status, new_status):
+        if not office:
+            errors["status"] = _(
+                "A department moves its project only from “not started” to “in progress”; "
+                "closing, suspending and terminating need a request approved by the "
+                "coordinating office."
+            )
+        else:
+            status_kind = KIND_OF_STATUS.get(new_status)
+            if status_kind is None:
+                errors["status"] = _("A project does not go back to “not started”.")
     if errors:
         raise ServiceError(errors)
 
@@ -1066,3 +1079,68 @@ def attachment_add(
     _save(attachment, by)
     make_thumbnail(attachment)
     return attachment
+
+
+# --- batch forms, for the spreadsheet import ------------------------------------------------
+#
+# The import writes rows in bulk (a row by row service call would cost a dozen queries each);
+# it records the same entries and approved records as the one-row services above, in batch.
+
+
+def baseline_update_entries(obj, model_name: str, before: dict) -> list[dict]:
+    """Change entries for the baseline fields of ``obj`` that differ from ``before``."""
+    return [
+        {
+            "model": model_name,
+            "id": obj.pk,
+            "action": "update",
+            "field": name,
+            "old": _text(before[name]),
+            "new": _text(getattr(obj, name)),
+        }
+        for name in BASELINE_FIELDS[model_name]
+        if name in before and before[name] != getattr(obj, name)
+    ]
+
+
+def baseline_added_entry(obj, model_name: str) -> dict:
+    """The change entry of a row added to a baselined project."""
+    return {
+        "model": model_name,
+        "id": obj.pk,
+        "action": "add",
+        "field": "",
+        "old": None,
+        "new": {name: _text(getattr(obj, name)) for name in ADDED_FIELDS[model_name]},
+    }
+
+
+def changes_record_bulk(
+    *, entries_by_project: dict[int, list[dict]], by, reason: str, source: str, source_name=""
+) -> list[ChangeRequest]:
+    """Approved records of the office's changes of several projects at once (an import).
+
+    One record per project; the caller has checked ``projects.change_baseline``.
+    """
+    now = timezone.now()
+    user = by if getattr(by, "is_authenticated", False) else None
+    records = [
+        ChangeRequest(
+            project_id=project_id,
+            kind=ChangeKind.CHANGE,
+            state=ChangeState.APPROVED,
+            source=source,
+            source_name=source_name[:255],
+            reason=reason,
+            changes=entries,
+            requested_by=user,
+            requested_at=now,
+            decided_by=user,
+            decided_at=now,
+        )
+        for project_id, entries in entries_by_project.items()
+        if entries
+    ]
+    if records:
+        bulk_create_with_history(records, ChangeRequest, default_user=user)
+    return records

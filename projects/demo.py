@@ -32,11 +32,13 @@ from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, REPORTER_GROUP
 from feedback.demo import load_feedback_demo
 
-from .choices import FundingSource, Light, ProjectStatus, ReportState
+from . import commitments
+from .choices import ChangeKind, ChangeState, FundingSource, Light, ProjectStatus, ReportState
 from .commitments import plan_publish
 from .models import (
     BeneficiaryGroup,
     Category,
+    ChangeRequest,
     Indicator,
     Milestone,
     Plan,
@@ -2044,6 +2046,185 @@ PROJECTS = [
 
 
 # --------------------------------------------------------------------------------------
+# After publication: changes, closings and suspensions (计划调整、销号、暂缓)
+# --------------------------------------------------------------------------------------
+#
+# Made through projects/commitments.py once the plan is published, so that the baseline,
+# the approved records, the history and its actors are what a real year leaves. A project's
+# entry in PROJECTS above is its state on the demo date; a project closed or suspended here
+# is loaded as in progress until its decision is recorded, a changed field with its baseline
+# value until the change is approved. Each decision is recognised on later runs by its
+# project and reason, and made once.
+# ("milestone", title, field, new) / ("indicator", name, field, new) / ("project", None, …)
+
+DECISIONS = [
+    {
+        "number": 10,
+        "kind": ChangeKind.CHANGE,
+        "by": "weijian",
+        "reason": "6—7月持续强降雨，锦绣社区卫生服务中心屋面防水及外立面施工雨季停工约30天，"
+        "申请将“锦绣、钓鱼台中心完成改造”节点顺延至11月30日。附监理停工记录。",
+        "changes": [("milestone", "锦绣、钓鱼台中心完成改造", "planned_date", "2024-11-30")],
+        "filed": "2024-08-05",
+        "decided": "2024-08-09",
+        "state": ChangeState.APPROVED,
+        "decision_number": "禹民生办〔2024〕9号",
+    },
+    {
+        "number": 2,
+        "kind": ChangeKind.CHANGE,
+        "by": "jiaoyu",
+        "reason": "消防审查要求三所幼儿园增设室外消防水池及配套管网，经区政府常务会议研究，"
+        "追加预算360万元，计划投资由4500万元调整为4860万元。",
+        "changes": [("project", None, "planned_investment", "4860")],
+        "filed": "2024-06-18",
+        "decided": "2024-06-28",
+        "state": ChangeState.APPROVED,
+        "decision_number": "禹财预〔2024〕31号",
+    },
+    {
+        "number": 16,
+        "kind": ChangeKind.CHANGE,
+        "by": "weijian",
+        "reason": "经区卫健委与区教体局会商，秋季学期筛查的学生同步建立屈光发育档案，"
+        "建档目标由2万份调整为4万份。",
+        "changes": [("indicator", "建立屈光发育档案", "target_value", "40000")],
+        "filed": "2024-08-12",
+        "decided": "2024-08-16",
+        "state": ChangeState.APPROVED,
+        "decision_number": "",
+    },
+    {
+        # Waiting for the office on the demo date: the light stays red.
+        "number": 9,
+        "kind": ChangeKind.CHANGE,
+        "by": "jiaoyu",
+        "reason": "教学设备采购首次招标因有效投标人不足三家流标，已重新发布招标公告，"
+        "申请将“教学设备采购安装”节点顺延至10月20日。",
+        "changes": [("milestone", "教学设备采购安装", "planned_date", "2024-10-20")],
+        "filed": "2024-09-26",
+        "decided": None,
+        "state": ChangeState.PENDING,
+        "decision_number": "",
+    },
+    {
+        "number": 3,
+        "kind": ChangeKind.CLOSE,
+        "by": "jiaoyu",
+        "reason": "28所学校食堂“明厨亮灶”改造全部完工并接入市场监管智慧监管平台，"
+        "已组织区市场监管局、区教体局联合验收，申请销号。",
+        "document": "中小学校食堂明厨亮灶改造竣工验收报告.pdf",
+        "filed": "2024-07-26",
+        "decided": "2024-07-30",
+        "state": ChangeState.APPROVED,
+        "decision_number": "",
+    },
+    {
+        # Decided by the district government; the office records it directly.
+        "number": 50,
+        "kind": ChangeKind.SUSPEND,
+        "by": "coordinator",
+        "reason": "因市级污水管网规划调整，拟将长青乡集镇污水纳入城区管网统一处理，"
+        "经区政府研究决定项目暂缓实施，待规划明确后调整建设方案。",
+        "filed": "2024-07-05",
+        "decided": "2024-07-05",
+        "state": ChangeState.APPROVED,
+        "decision_number": "禹发改〔2024〕23号",
+    },
+]
+
+
+def _acceptance_pdf(name: str):
+    """A small, valid one-page PDF standing for the scanned acceptance report."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    pdf = PdfWriter()
+    pdf.add_blank_page(width=595, height=842)
+    pdf.add_metadata({"/Title": name})
+    buffer = io.BytesIO()
+    pdf.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
+def _recorded_decisions(plan: Plan) -> set[tuple[int, str]]:
+    return set(
+        ChangeRequest.objects.filter(project__plan=plan).values_list("project__number", "reason")
+    )
+
+
+def _decided_values(recorded: set[tuple[int, str]]) -> dict[int, dict]:
+    """What the recorded decisions made of each project: {number: {(model, name, field): v}}."""
+    values: dict[int, dict] = {}
+    for decision in DECISIONS:
+        key = (decision["number"], decision["reason"])
+        if decision["state"] != ChangeState.APPROVED:
+            continue
+        project = values.setdefault(decision["number"], {})
+        if key not in recorded:
+            if decision["kind"] in commitments.STATUS_KINDS:
+                # Not decided yet: the project is still being delivered.
+                project[("project", None, "status")] = ProjectStatus.IN_PROGRESS
+                project[("project", None, "completed_on")] = None
+            continue
+        if decision["kind"] == ChangeKind.CHANGE:
+            for model, name, field_name, new in decision["changes"]:
+                project[(model, name, field_name)] = new
+    return values
+
+
+def _make_decisions(*, plan: Plan, users: dict, recorded: set[tuple[int, str]]) -> None:
+    office = users["coordinator"]
+    for decision in DECISIONS:
+        if (decision["number"], decision["reason"]) in recorded:
+            continue
+        project = Project.objects.get(plan=plan, number=decision["number"])
+        by = users[decision["by"]]
+        if decision["kind"] == ChangeKind.CHANGE:
+            changes = []
+            for model, name, field_name, new in decision["changes"]:
+                entry = {"model": model, "field": field_name, "new": new}
+                if model == "milestone":
+                    entry["id"] = project.milestones.get(title=name).pk
+                elif model == "indicator":
+                    entry["id"] = project.indicators.get(name=name).pk
+                changes.append(entry)
+            request = commitments.change_request_create(
+                project=project, by=by, changes=changes, reason=decision["reason"]
+            )
+        elif decision["kind"] == ChangeKind.CLOSE:
+            request = commitments.closing_request_create(
+                project=project,
+                by=by,
+                reason=decision["reason"],
+                document=_acceptance_pdf(decision["document"]),
+            )
+        else:  # the office's own record of the district government's decision
+            commitments.project_update(
+                project=project,
+                by=office,
+                data={"status": commitments.STATUS_OF_KIND[decision["kind"]]},
+                reason=decision["reason"],
+                decision_number=decision["decision_number"],
+            )
+            request = ChangeRequest.objects.filter(project=project).latest("pk")
+        if decision["state"] == ChangeState.APPROVED and request.state == ChangeState.PENDING:
+            request = commitments.change_request_approve(
+                request=request,
+                by=office,
+                decision_number=decision["decision_number"],
+                notify=False,
+            )
+        # Dated as the year went, not on the day the demo is loaded.
+        ChangeRequest.objects.filter(pk=request.pk).update(
+            requested_at=_at(_date(decision["filed"]), 9),
+            decided_at=_at(_date(decision["decided"]), 16) if decision["decided"] else None,
+        )
+
+
+# --------------------------------------------------------------------------------------
 # Loading
 # --------------------------------------------------------------------------------------
 
@@ -2238,27 +2419,44 @@ def _load_memberships(writer: _Writer, users: dict, departments: dict) -> None:
             )
 
 
-def _load_project(writer: _Writer, spec: dict, ref: dict, users: dict) -> Project:
+def _load_project(
+    writer: _Writer, spec: dict, ref: dict, users: dict, decided: dict | None = None
+) -> Project:
     latest = latest_approved(spec)
+    decided = decided or {}
+
+    def as_decided(model: str, name, values: dict) -> dict:
+        # A field a recorded decision changed keeps its decided value (see DECISIONS).
+        for (d_model, d_name, field_name), value in decided.items():
+            if d_model == model and d_name == name and field_name in values:
+                current = values[field_name]
+                if isinstance(current, Decimal):
+                    value = Decimal(value)
+                elif isinstance(current, datetime.date) and isinstance(value, str):
+                    value = _date(value)
+                values[field_name] = value
+        return values
+
+    project_values = {
+        "title": spec["title"],
+        "summary": spec["summary"],
+        "commitment": spec["commitment"],
+        "category_id": ref["categories"][spec["category"]].pk,
+        "lead_department_id": ref["departments"][spec["lead"]].pk,
+        "planned_start": _date(spec["start"]),
+        "planned_end": _date(spec["end"]),
+        "planned_investment": Decimal(spec["investment"]),
+        "funding_source": spec["funding"],
+        "progress_percent": Decimal(latest.progress) if latest else Decimal("0"),
+        "funds_disbursed": Decimal(latest.funds) if latest else Decimal("0"),
+        "status": spec.get("status", ProjectStatus.IN_PROGRESS),
+        "completed_on": _date(spec.get("completed_on")),
+        "published": True,
+    }
     project = writer.row(
         Project,
         {"plan_id": ref["plan"].pk, "number": spec["number"]},
-        {
-            "title": spec["title"],
-            "summary": spec["summary"],
-            "commitment": spec["commitment"],
-            "category_id": ref["categories"][spec["category"]].pk,
-            "lead_department_id": ref["departments"][spec["lead"]].pk,
-            "planned_start": _date(spec["start"]),
-            "planned_end": _date(spec["end"]),
-            "planned_investment": Decimal(spec["investment"]),
-            "funding_source": spec["funding"],
-            "progress_percent": Decimal(latest.progress) if latest else Decimal("0"),
-            "funds_disbursed": Decimal(latest.funds) if latest else Decimal("0"),
-            "status": spec.get("status", ProjectStatus.IN_PROGRESS),
-            "completed_on": _date(spec.get("completed_on")),
-            "published": True,
-        },
+        as_decided("project", None, project_values),
     )
     writer.many(
         project, "cooperating_departments", [ref["departments"][n] for n in spec["cooperating"]]
@@ -2270,23 +2468,31 @@ def _load_project(writer: _Writer, spec: dict, ref: dict, users: dict) -> Projec
         writer.row(
             Milestone,
             {"project_id": project.pk, "title": item.title},
-            {
-                "planned_date": _date(item.planned),
-                "completed_on": _date(item.done),
-                "weight": item.weight,
-                "note": item.note,
-            },
+            as_decided(
+                "milestone",
+                item.title,
+                {
+                    "planned_date": _date(item.planned),
+                    "completed_on": _date(item.done),
+                    "weight": item.weight,
+                    "note": item.note,
+                },
+            ),
         )
     for order, item in enumerate(spec["indicators"], start=1):
         writer.row(
             Indicator,
             {"project_id": project.pk, "name": item.name},
-            {
-                "unit": item.unit,
-                "target_value": Decimal(item.target),
-                "actual_value": Decimal(item.actual),
-                "order": order,
-            },
+            as_decided(
+                "indicator",
+                item.name,
+                {
+                    "unit": item.unit,
+                    "target_value": Decimal(item.target),
+                    "actual_value": Decimal(item.actual),
+                    "order": order,
+                },
+            ),
         )
 
     author = next((users[u["username"]] for u in USERS if u["department"] == spec["lead"]), None)
@@ -2328,12 +2534,25 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, on_date: datetime.date) -> Lo
         writer.by = users["admin"]
         ref = _load_reference_data(writer)
         _load_memberships(writer, users, ref["departments"])
+        recorded = _recorded_decisions(ref["plan"])
+        decided = _decided_values(recorded)
         for spec in PROJECTS:
-            _load_project(writer, spec, ref, users)
+            _load_project(writer, spec, ref, users, decided.get(spec["number"]))
         load_feedback_demo(writer, plan=ref["plan"], users=users)
         # The plan is published: its projects' commitments are their baseline (原计划).
         # Only projects without one get it, so a second run changes nothing.
         plan_publish(plan=ref["plan"], by=writer.by)
+        # Then the year's changes, closings and suspensions, each once.
+        _make_decisions(plan=ref["plan"], users=users, recorded=recorded)
+        for decision in DECISIONS:
+            spec = next(p for p in PROJECTS if p["number"] == decision["number"])
+            if decision["kind"] == ChangeKind.CLOSE and spec.get("completed_on"):
+                # Closed on the day the acceptance found the work done.
+                writer.row(
+                    Project,
+                    {"plan_id": ref["plan"].pk, "number": spec["number"]},
+                    {"completed_on": _date(spec["completed_on"])},
+                )
         lights_refresh(on_date=on_date)
         # The dashboard's monthly trend: snapshots of the months so far (missing ones only).
         from dashboard.services import snapshots_backfill

@@ -32,6 +32,9 @@ attachment, progress report, change request):
 ``projects.decide_change``          office: approve or reject a request
 ``projects.withdraw_change``        the requester, or staff of the lead department
 ``projects.review_report``          office with the group permission to review reports
+``projects.import_spreadsheet``     office (no object): import projects, milestones and
+                                    indicators from a spreadsheet (a file changes many
+                                    projects at once, baseline fields included)
 ``projects.{add,change,delete}_{milestone,indicator,attachment}``
                                     office or lead department staff, with the same model
                                     permission from their group
@@ -139,6 +142,7 @@ rules.add_perm(
     "projects.review_report",
     is_coordinator & has_model_perm("projects.review_progressreport"),
 )
+rules.add_perm("projects.import_spreadsheet", is_coordinator)
 for _model in ("milestone", "indicator", "attachment"):
     for _action in ("add", "change", "delete"):
         _name = f"projects.{_action}_{_model}"

@@ -19,23 +19,32 @@ The coordinating office keeps the plan in Excel; these resources read and write 
   so importing an export gives back the same text.
 - All or nothing: any bad row and the whole file is rolled back; each error names its row and
   column (the column title, so the import page shows it where the person will look) and why.
+- The plan's commitments (projects/commitments.py): only the coordinating office imports
+  (``projects.import_spreadsheet``). A change of a baseline field (原计划: planned dates,
+  investment, funding source, milestones' planned dates and weights, indicators' targets and
+  units) of a baselined project, or a milestone or indicator added to one, is applied and
+  leaves one approved change record per project naming the file. A status an import may not
+  set (anything but “not started” → “in progress”: closing, suspending and terminating are
+  decided in the administration) and a completion date still to come are row errors.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.results import RowResult
 
 from departments.models import Area, Department
+from minsheng import clock
 from minsheng.cache import invalidate_public_pages
 from minsheng.spreadsheets import FormulaSafeResource
 
-from . import services
-from .choices import FundingSource, ProjectStatus
+from . import commitments, services
+from .choices import ChangeSource, FundingSource, ProjectStatus
 from .import_widgets import (
     AmountWidget,
     CellError,
@@ -56,7 +65,7 @@ from .import_widgets import (
     parse_whole_number,
     parse_year,
 )
-from .models import BeneficiaryGroup, Category, Indicator, Milestone, Project
+from .models import BASELINE_FIELDS, BeneficiaryGroup, Category, Indicator, Milestone, Project
 
 # The labels a spreadsheet uses, whatever language the person exporting it reads.
 STATUS_LABELS = {
@@ -124,6 +133,10 @@ class SpreadsheetResource(FormulaSafeResource):
         self._first_row_by_key: dict[tuple, int] = {}
         self._saved: list = []
         self._layout_error: ValueError | None = None
+        self._baseline_changes: dict[int, list[dict]] = {}
+        self._user = None
+        self._file_name = ""
+        self._row_number: int | None = None
         self._column_order = [field.column_name for field in self.fields.values()]
 
     # --- reading the file ---
@@ -139,6 +152,11 @@ class SpreadsheetResource(FormulaSafeResource):
         **kwargs,
     ):
         self._dry_run = dry_run
+        user = kwargs.get("user")
+        if user is not None and not user.has_perm("projects.import_spreadsheet"):
+            raise PermissionDenied(_("Only the coordinating office imports spreadsheets."))
+        self._user = user
+        self._file_name = kwargs.get("file_name") or ""
         # All or nothing, always: also when the confirm step finds a row that went bad since
         # the preview (a department renamed in between), nothing of the file is kept.
         result = super().import_data(
@@ -170,6 +188,7 @@ class SpreadsheetResource(FormulaSafeResource):
         self.lookups.reset()
         self._first_row_by_key = {}
         self._saved = []
+        self._baseline_changes: dict[int, list[dict]] = {}
         self._layout_error = None
         try:
             self._normalise_headers(dataset)
@@ -250,6 +269,14 @@ class SpreadsheetResource(FormulaSafeResource):
 
     def import_instance(self, instance, row, **kwargs):
         """Read every cell of the row into the instance, collecting each cell's error."""
+        self._row_number = kwargs.get("row_number")
+        if instance.pk is not None and not hasattr(instance, "_before_import"):
+            # What the row was, to tell a move of the baseline or of the status.
+            instance._before_import = {
+                name: getattr(instance, name)
+                for name in (*BASELINE_FIELDS[self._meta.model._meta.model_name], "status")
+                if hasattr(instance, name)
+            }
         errors: dict[str, list[ValidationError]] = {}
         for name, field in self.fields.items():
             if field.readonly or field.column_name not in row:
@@ -297,6 +324,20 @@ class SpreadsheetResource(FormulaSafeResource):
             instance.clean()
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        completed_on = getattr(instance, "completed_on", None)
+        if completed_on is not None and completed_on > clock.today() and "completed_on" in errors:
+            # The model's words name no row; a clerk fixing a sheet looks for Excel's number
+            # (the data's row plus the title row).
+            errors["completed_on"] = [
+                ValidationError(
+                    _(
+                        "Excel row %(row)s: the completion date %(date)s is still to come; "
+                        "enter it once the work is done."
+                    )
+                    % {"row": (self._row_number or 0) + 1, "date": completed_on.isoformat()},
+                    code="invalid",
+                )
+            ]
         self.check_instance(instance, errors)
         if errors:
             raise ValidationError(self.by_column(errors))
@@ -357,6 +398,26 @@ class SpreadsheetResource(FormulaSafeResource):
 
     def after_successful_import(self) -> None:
         """Side effects of a real import that wrote every row (runs in its transaction)."""
+
+    def record_baseline_changes(self) -> None:
+        """One approved change record per project whose baseline the file moved."""
+        if not self._baseline_changes:
+            return
+        name = self._file_name[-200:]
+        with translation.override(settings.LANGUAGE_CODE):  # a public record: the site's words
+            reason = _("Import: %(file)s") % {"file": name} if name else _("Import")
+        commitments.changes_record_bulk(
+            entries_by_project=self._baseline_changes,
+            by=self._user,
+            reason=reason,
+            source=ChangeSource.IMPORT,
+            source_name=name,
+        )
+        self._baseline_changes = {}
+
+    def note_baseline_change(self, project_id: int, entries: list[dict]) -> None:
+        if entries:
+            self._baseline_changes.setdefault(project_id, []).extend(entries)
 
 
 class _NoDiff(resources.Diff):
@@ -494,6 +555,25 @@ class ProjectResource(SpreadsheetResource):
     def check_instance(self, instance, errors):
         if "number" not in errors and instance.number is not None and instance.number < 1:
             add_error(errors, "number", _("The number must be 1 or more."))
+        before = getattr(instance, "_before_import", None)
+        if (
+            before is not None
+            and "status" not in errors
+            and not commitments.is_department_status_move(before["status"], instance.status)
+        ):
+            add_error(
+                errors,
+                "status",
+                _(
+                    "An import moves a project only from “not started” to “in progress” "
+                    "(here “%(old)s” → “%(new)s”); closing, suspending and terminating are "
+                    "decided in the administration with a reason."
+                )
+                % {
+                    "old": ProjectStatus(before["status"]).label,
+                    "new": ProjectStatus(instance.status).label,
+                },
+            )
         start, end = instance.planned_start, instance.planned_end
         if (
             start is not None
@@ -572,6 +652,15 @@ class ProjectResource(SpreadsheetResource):
                 self._write_relations(instances, new)
                 if not self._dry_run:  # a dry run is rolled back: its history would be lost
                     self._write_history(instances, new, now)
+                    if not new:
+                        for instance in instances:
+                            if instance.is_baselined:
+                                self.note_baseline_change(
+                                    instance.pk,
+                                    commitments.baseline_update_entries(
+                                        instance, "project", instance._before_import
+                                    ),
+                                )
         except Exception as error:
             self.handle_import_error(result, error, raise_errors)
         finally:
@@ -647,6 +736,7 @@ class ProjectResource(SpreadsheetResource):
         super().after_import(dataset, result, **kwargs)
 
     def after_successful_import(self):
+        self.record_baseline_changes()
         # New projects were written with their light; a changed one may have a new light.
         changed = [project.pk for project in self._saved if not project._imported_as_new]
         if changed:
@@ -712,6 +802,18 @@ class ProjectChildResource(SpreadsheetResource):
         # No plan for the year: the project cannot be found, which the year's error says.
         return {"project"} if "plan_year" in errors else set()
 
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if self._is_dry_run(kwargs) or not instance.project.is_baselined:
+            return
+        model_name = self._meta.model._meta.model_name
+        before = getattr(instance, "_before_import", None)
+        if before is None:
+            entries = [commitments.baseline_added_entry(instance, model_name)]
+        else:
+            entries = commitments.baseline_update_entries(instance, model_name, before)
+        self.note_baseline_change(instance.project_id, entries)
+
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("project__plan")
 
@@ -743,6 +845,7 @@ class MilestoneResource(ProjectChildResource):
         import_id_fields = ["plan_year", "project", "title"]
 
     def after_successful_import(self):
+        self.record_baseline_changes()
         # Milestones drive the light: refresh the projects whose milestones changed.
         project_ids = {milestone.project_id for milestone in self._saved}
         if project_ids:
@@ -772,3 +875,6 @@ class IndicatorResource(ProjectChildResource):
         fields = ["plan_year", "project", "name", "unit", "target_value", "actual_value"]
         import_order = export_order = fields
         import_id_fields = ["plan_year", "project", "name"]
+
+    def after_successful_import(self):
+        self.record_baseline_changes()

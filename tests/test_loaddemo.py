@@ -18,10 +18,20 @@ from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, REPORTER_GROUP
 from feedback.models import SensitiveWord, Suggestion
 from projects import demo
-from projects.choices import Light, ProjectStatus, ReportState
+from projects.choices import (
+    AttachmentKind,
+    ChangeKind,
+    ChangeState,
+    Light,
+    ProjectStatus,
+    ReportState,
+)
 from projects.models import (
+    Attachment,
     BeneficiaryGroup,
     Category,
+    ChangeRequest,
+    Indicator,
     Milestone,
     Plan,
     ProgressReport,
@@ -384,6 +394,83 @@ def test_without_the_role_groups_nothing_is_written():
     assert row_counts() == before
     assert Project.objects.get(number=1).title == "改过的标题"
     assert User.objects.get(username="jiaoyu").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_year_s_approved_changes_are_applied_beside_their_baseline_with_reasons():
+    approved = ChangeRequest.objects.filter(kind=ChangeKind.CHANGE, state=ChangeState.APPROVED)
+    assert sorted(approved.values_list("project__number", flat=True)) == [2, 10, 16]
+    assert {r.decided_by.username for r in approved} == {"coordinator"}
+    assert all(r.decided_at.date() < datetime.date(2024, 9, 30) for r in approved)
+
+    # a milestone postponed for the rainy season, its original date kept
+    rain = approved.get(project__number=10)
+    assert "雨季停工" in rain.reason and rain.requested_by.username == "weijian"
+    moved = Milestone.objects.get(project__number=10, title="锦绣、钓鱼台中心完成改造")
+    assert moved.planned_date == datetime.date(2024, 11, 30)
+    assert moved.baseline_planned_date == datetime.date(2024, 10, 31)
+    assert Project.objects.get(number=10).light == Light.GREEN
+
+    # an investment raised after a budget decision, with its document number
+    budget = approved.get(project__number=2)
+    assert budget.decision_number == "禹财预〔2024〕31号" and "追加预算" in budget.reason
+    kindergartens = Project.objects.get(number=2)
+    assert kindergartens.planned_investment == Decimal("4860")
+    assert kindergartens.baseline_investment == Decimal("4500")
+
+    # an indicator target adjusted
+    target = Indicator.objects.get(project__number=16, name="建立屈光发育档案")
+    assert (target.target_value, target.baseline_target) == (Decimal("40000"), Decimal("20000"))
+
+
+@pytest.mark.django_db
+def test_the_pending_request_of_project_9_changes_nothing_and_its_light_stays_red():
+    [pending] = ChangeRequest.objects.pending()
+    assert pending.project.number == 9
+    assert pending.requested_by.username == "jiaoyu"
+    assert pending.changes[0]["old"] == "2024-08-25" and pending.changes[0]["new"] == "2024-10-20"
+    milestone = Milestone.objects.get(project__number=9, title="教学设备采购安装")
+    assert milestone.planned_date == milestone.baseline_planned_date == datetime.date(2024, 8, 25)
+    project = Project.objects.get(number=9)
+    assert project.light == Light.RED
+    assert "教学设备采购安装" in project.light_reason
+
+
+@pytest.mark.django_db
+def test_a_project_closed_on_acceptance_and_one_suspended_by_decision():
+    # closed (销号) on the lead department's request, with its acceptance report
+    closing = ChangeRequest.objects.get(kind=ChangeKind.CLOSE)
+    assert closing.project.number == 3 and closing.state == ChangeState.APPROVED
+    assert closing.requested_by.username == "jiaoyu"
+    assert closing.decided_by.username == "coordinator"
+    canteens = closing.project
+    assert canteens.status == ProjectStatus.COMPLETED
+    assert canteens.completed_on == datetime.date(2024, 7, 25)
+    [report] = Attachment.objects.filter(change_request=closing)
+    assert report.kind == AttachmentKind.ACCEPTANCE
+    # checked like any upload (a PDF that pypdf reads) when the demo filed it
+    assert report.content_type == "application/pdf" and report.size > 0
+    assert report.file.name.endswith(".pdf")
+
+    # suspended (暂缓) by the district government's decision, recorded by the office
+    suspension = ChangeRequest.objects.get(kind=ChangeKind.SUSPEND)
+    assert suspension.project.number == 50
+    assert suspension.decision_number == "禹发改〔2024〕23号"
+    assert "暂缓实施" in suspension.reason
+    assert suspension.project.status == ProjectStatus.SUSPENDED
+    assert suspension.project.history.first().history_user.username == "coordinator"
+
+
+@pytest.mark.django_db
+def test_running_again_makes_no_decision_twice():
+    before = list(ChangeRequest.objects.order_by("pk").values())
+
+    loaddemo()
+
+    assert list(ChangeRequest.objects.order_by("pk").values()) == before
+    assert Milestone.objects.get(
+        project__number=10, title="锦绣、钓鱼台中心完成改造"
+    ).planned_date == datetime.date(2024, 11, 30)
 
 
 @pytest.mark.django_db  # pytest-django runs database tests first: keep the module together
