@@ -9,6 +9,7 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from django.conf import settings
         from PIL import Image
+        from simple_history.signals import pre_create_historical_record
 
         from minsheng import public_pages
 
@@ -48,3 +49,11 @@ class ProjectsConfig(AppConfig):
             models.Attachment,
         ):
             public_pages.register(model)
+
+        def record_history_source(sender, instance, history_instance, **kwargs):
+            if isinstance(instance, models.Project):
+                history_instance.history_source = getattr(instance, "_history_source", "")
+
+        pre_create_historical_record.connect(
+            record_history_source, dispatch_uid="projects-history-source", weak=False
+        )

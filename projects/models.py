@@ -147,6 +147,28 @@ class BeneficiaryGroup(models.Model):
 TO_DELIVER = ~Q(status=ProjectStatus.TERMINATED)
 
 
+class HistorySource(models.TextChoices):
+    """What made a recorded change of a project, where its user alone does not say."""
+
+    EDIT = "", _("Edit")
+    REPORT = "report", _("Approved progress report")
+
+
+class ProjectHistoryBase(models.Model):
+    """Extra column of the project's history rows: what made the change.
+
+    An approved report is saved by the office's reviewer, yet the progress it carries is the
+    lead department's: the public history names the department for such a row.
+    """
+
+    history_source = models.CharField(
+        _("made by"), max_length=20, blank=True, choices=HistorySource.choices, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+
 class ProjectQuerySet(models.QuerySet):
     def published(self):
         """Projects residents may see: published, in a published plan."""
@@ -296,6 +318,7 @@ class Project(models.Model):
     history = HistoricalRecords(
         excluded_fields=DERIVED_FIELDS,
         m2m_fields=[cooperating_departments, areas, beneficiary_groups],
+        bases=[ProjectHistoryBase],
     )
     objects = ProjectQuerySet.as_manager()
 

@@ -34,6 +34,7 @@ from .models import (
     BeneficiaryGroup,
     Category,
     ChangeRequest,
+    HistorySource,
     Indicator,
     Milestone,
     Plan,
@@ -504,11 +505,6 @@ def _status_label(value) -> str:
         return value
 
 
-# An approved report's progress reaches the project in the same transaction as the approval:
-# a history row this close after a report's approval, with its figures, is that report.
-REPORT_APPROVAL_WINDOW = datetime.timedelta(seconds=30)
-
-
 def office_name() -> str:
     """How the public pages name the coordinating office (区发改委民生工程股)."""
     return _("Livelihood Projects Section")
@@ -548,6 +544,7 @@ def _history_rows(project: Project) -> list:
         .values(
             "history_date",
             "history_user_id",
+            "history_source",
             "progress_percent",
             "funds_disbursed",
             "status",
@@ -559,26 +556,12 @@ def _history_rows(project: Project) -> list:
     return [SimpleNamespace(**row) for row in rows]
 
 
-def _from_report(record, reports) -> bool:
-    """Whether ``record`` is the project taking an approved report's progress and funds."""
-    for report in reports:
-        if (
-            report.reviewed_at is not None
-            and report.reviewed_at <= record.history_date
-            and record.history_date - report.reviewed_at <= REPORT_APPROVAL_WINDOW
-            and report.reported_progress == record.progress_percent
-            and report.funds_disbursed_to_date == record.funds_disbursed
-        ):
-            return True
-    return False
-
-
-def _actor(record, project: Project, reports) -> str:
+def _actor(record, project: Project) -> str:
     """Who really acted: the lead department (its staff, or its approved report), a
     cooperating department, or the office (its staff, superusers, its imports, and changes
     no user is recorded for, which only the platform's owner makes)."""
     lead = project.lead_department.display_name
-    if _from_report(record, reports):
+    if record.history_source == HistorySource.REPORT:
         return lead
     if record.history_user_id is None or record.by_office:
         return office_name()
@@ -598,14 +581,11 @@ def project_change_history(project: Project) -> list[HistoryLine]:
     staff users stay private.
     """
     records = _history_rows(project)
-    reports = getattr(project, "approved_reports", None)
-    if reports is None:
-        reports = list(approved_reports_of_project(project))
     lines: list[HistoryLine] = []
     for previous, record in zip(records, records[1:], strict=False):
         when = record.history_date
         date = date_format(timezone.localtime(when).date(), "DATE_FORMAT")
-        actor = _actor(record, project, reports)
+        actor = _actor(record, project)
         if previous.progress_percent != record.progress_percent:
             lines.append(
                 HistoryLine(

@@ -18,7 +18,7 @@ from minsheng.services import ServiceError
 
 from .choices import ProjectStatus, ReportState
 from .light import Thresholds, compute_light
-from .models import Indicator, Milestone, ProgressReport, Project
+from .models import HistorySource, Indicator, Milestone, ProgressReport, Project
 
 LIGHT_BATCH_SIZE = 500
 
@@ -128,6 +128,7 @@ def report_approve(*, report: ProgressReport, by) -> ProgressReport:
             project.status = ProjectStatus.IN_PROGRESS
             update_fields.append("status")
         project._history_user = by
+        project._history_source = HistorySource.REPORT
         project._change_reason = _("Progress report for %(period)s approved") % {
             "period": f"{report.period:%Y-%m}"
         }
