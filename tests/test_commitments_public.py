@@ -330,6 +330,31 @@ def test_an_approved_report_is_told_as_the_lead_departments_update(department, o
     assert " 区教体局 " in line and "35%" in line
 
 
+def test_rows_written_before_the_history_said_what_made_them_are_marked(department, office):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    migration = importlib.import_module("projects.migrations.0005_project_history_source")
+    project = ProjectFactory(lead_department=department, progress_percent=Decimal("10"))
+    report = ProgressReportFactory(
+        project=project,
+        period=D(2024, 9, 1),
+        reported_progress=Decimal("35"),
+        funds_disbursed_to_date=Decimal("12"),
+        state=ReportState.SUBMITTED,
+    )
+    report_approve(report=report, by=office)
+    project.history.update(history_source="")
+    office_edit = [line for line in progress_history(project) if "进度" in line]
+    assert " 民生工程股 " in office_edit[0]
+
+    migration.mark_report_rows(django_apps, None)
+
+    (line,) = [line for line in progress_history(project) if "进度" in line]
+    assert " 区教体局 " in line and "35%" in line
+
+
 def test_an_import_by_the_office_is_told_as_the_offices(red_project, office):
     commitments.project_update(
         project=red_project,
