@@ -838,6 +838,35 @@ def project_update(
             source_name=source_name,
             decision_number=(decision_number or "").strip(),
         )
+    if "published" in changed:
+        _freeze_if_published(project, by=by)
+    _refresh_light(project)
+    return project
+
+
+def _freeze_if_published(project: Project, *, by) -> None:
+    # A project published into a plan already published gets its baseline there and then,
+    # as the plan's other projects got theirs when the plan was published.
+    if project.published and not project.is_baselined and project.plan.published:
+        _freeze([project], by=by, at=timezone.now())
+
+
+@transaction.atomic
+def project_create(*, by, data: dict) -> Project:
+    """Add a project to a plan (the coordinating office); baselined if published in a
+    published plan."""
+    if not by.has_perm("projects.add_project"):
+        raise PermissionDenied(_("Only the coordinating office adds projects to a plan."))
+    project = Project()
+    m2m = {name: data[name] for name in PROJECT_M2M_FIELDS if name in data}
+    values = _changed(project, {k: v for k, v in data.items() if k not in m2m}, PROJECT_FIELDS)
+    for name, value in values.items():
+        setattr(project, name, value)
+    _full_clean(project)
+    _save(project, by)
+    for name, value in m2m.items():
+        getattr(project, name).set(value)
+    _freeze_if_published(project, by=by)
     _refresh_light(project)
     return project
 
@@ -1054,13 +1083,13 @@ def attachment_add(
     title: str = "",
     milestone: Milestone | None = None,
     change_request: ChangeRequest | None = None,
+    report=None,
 ) -> Attachment:
     """Store an uploaded photo or document of a project, checked like every upload."""
     from .attachments import inspect_upload, make_thumbnail
 
     _require(by, "projects.add_attachment", project, _lead_only())
-    if milestone is not None and milestone.project_id != project.pk:
-        raise ServiceError({"milestone": _("This milestone belongs to another project.")})
+    _check_attachment_links(project, milestone=milestone, report=report)
     try:
         content_type = inspect_upload(file)
     except ValidationError as error:
@@ -1068,6 +1097,7 @@ def attachment_add(
     attachment = Attachment(
         project=project,
         milestone=milestone,
+        report=report,
         change_request=change_request,
         kind=kind,
         title=title,
@@ -1079,6 +1109,64 @@ def attachment_add(
     _save(attachment, by)
     make_thumbnail(attachment)
     return attachment
+
+
+def _check_attachment_links(project: Project, *, milestone=None, report=None) -> None:
+    if milestone is not None and milestone.project_id != project.pk:
+        raise ServiceError({"milestone": _("This milestone belongs to another project.")})
+    if report is not None and report.project_id != project.pk:
+        raise ServiceError({"report": _("This report belongs to another project.")})
+
+
+ATTACHMENT_FIELDS = ("kind", "title", "milestone", "report", "file")
+
+
+@transaction.atomic
+def attachment_update(*, attachment: Attachment, by, data: dict) -> Attachment:
+    """Change an attachment's kind, title, milestone or report, or replace its file."""
+    from .attachments import inspect_upload, make_thumbnail
+
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    _require(by, "projects.change_attachment", attachment, _lead_only())
+    unknown = set(data) - set(ATTACHMENT_FIELDS)
+    if unknown:
+        raise ServiceError(
+            _("“%(field)s” cannot be set here.") % {"field": ", ".join(sorted(unknown))}
+        )
+    data = dict(data)
+    upload = data.pop("file", None)
+    changed = _changed(attachment, data, ATTACHMENT_FIELDS)
+    _check_attachment_links(
+        attachment.project,
+        milestone=changed.get("milestone"),
+        report=changed.get("report"),
+    )
+    for name, value in changed.items():
+        setattr(attachment, name, value)
+    # A stored file is not sent again by a form; only a new upload replaces it.
+    if upload is not None and hasattr(upload, "content_type"):
+        try:
+            attachment.content_type = inspect_upload(upload)
+        except ValidationError as error:
+            raise ServiceError({"file": error.messages}) from None
+        attachment.file = upload
+        attachment.size = upload.size
+        changed["file"] = upload
+    if changed:
+        _full_clean(attachment, exclude=["file"])
+        _save(attachment, by)
+        if "file" in changed:
+            make_thumbnail(attachment)
+    return attachment
+
+
+@transaction.atomic
+def attachment_delete(*, attachment: Attachment, by) -> None:
+    """Remove a photo or document (the lead department or the office)."""
+    attachment = Attachment.objects.select_for_update().get(pk=attachment.pk)
+    _require(by, "projects.delete_attachment", attachment, _lead_only())
+    attachment._history_user = by
+    attachment.delete()
 
 
 # --- batch forms, for the spreadsheet import ------------------------------------------------

@@ -166,33 +166,22 @@ def _check_can_change(*, project: Project, by, permission: str) -> None:
         raise PermissionDenied(_("Only the lead department can change this project."))
 
 
-@transaction.atomic
 def milestone_update(*, milestone: Milestone, by, completed_on: datetime.date | None) -> Milestone:
-    """Record the day a milestone was completed (or clear it), and refresh the project's light."""
-    milestone = Milestone.objects.select_for_update().select_related("project").get(pk=milestone.pk)
-    _check_can_change(project=milestone.project, by=by, permission="projects.change_milestone")
-    if completed_on is not None and completed_on > clock.today():
-        raise ServiceError(
-            {"completed_on": _("A milestone cannot be completed on a day still to come.")}
-        )
-    milestone.completed_on = completed_on
-    milestone.full_clean()
-    milestone._history_user = by
-    milestone.save(update_fields=["completed_on"])
-    project_refresh_light(project=milestone.project)
-    return milestone
+    """Record the day a milestone was completed (or clear it): the one write path's."""
+    from .commitments import milestone_save
+
+    return milestone_save(
+        milestone=Milestone.objects.get(pk=milestone.pk), by=by, data={"completed_on": completed_on}
+    )
 
 
-@transaction.atomic
 def indicator_update(*, indicator: Indicator, by, actual_value: Decimal) -> Indicator:
-    """Record how far an indicator has got (its actual value)."""
-    indicator = Indicator.objects.select_for_update().select_related("project").get(pk=indicator.pk)
-    _check_can_change(project=indicator.project, by=by, permission="projects.change_indicator")
-    indicator.actual_value = actual_value
-    indicator.full_clean()
-    indicator._history_user = by
-    indicator.save(update_fields=["actual_value"])
-    return indicator
+    """Record how far an indicator has got (its actual value): the one write path's."""
+    from .commitments import indicator_save
+
+    return indicator_save(
+        indicator=Indicator.objects.get(pk=indicator.pk), by=by, data={"actual_value": actual_value}
+    )
 
 
 def _light_queryset():

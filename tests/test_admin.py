@@ -1111,22 +1111,21 @@ def test_department_staff_cannot_change_the_plan_fields(world, role):
     # when
     response = client.post(url, data)
 
-    # then: what the department may write is saved, the rest is as it was
-    assert response.status_code == 302
-    after = row(own)
-    assert after["summary"] == "部门更新的简介"
-    for name in (
-        "plan_id",
-        "number",
-        "title",
-        "lead_department_id",
-        "progress_percent",
-        "funds_disbursed",
-        "planned_end",
-        "published",
-    ):
-        assert after[name] == before[name], name
+    # then: refused on the same page, as the API refuses it, naming the fields; nothing saved
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["errors"])
+    assert "Nothing was saved" in errors
+    for label in ("lead department", "planned end", "progress"):
+        assert label in errors, label
+    assert "Only the coordinating office can change this field." in errors
+    assert row(own) == before
     assert list(own.cooperating_departments.all()) == [world.departments["coop"]]
+
+    # … and the form as the department sees it saves what it may change
+    data = form_data(client, url)
+    data["summary"] = "部门更新的简介"
+    assert client.post(url, data).status_code == 302
+    assert row(own)["summary"] == "部门更新的简介"
 
 
 @pytest.mark.django_db

@@ -5,8 +5,10 @@ projects of published plans and their approved reports; signed-in staff also the
 projects their department leads or helps on (all rows for the coordinating office and
 leadership), as in the admin. Anything else answers 404, as if it did not exist.
 
-Writes go through the same services as the admin (``projects.services``), so the history
-names the same person and the same rules refuse the same changes.
+Writes go through the same services as the admin (``projects.commitments``, the one write
+path), so the history names the same person and the same rules refuse the same changes: a
+department's change of a baseline field answers 400 naming the field and telling it to file
+a change request, as the admin's form does.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from minsheng.api.schema import ID, YEARS
 from minsheng.api.serializers import EmptySerializer
 from minsheng.api.viewsets import ReadListViewSet, ReadViewSet
 from minsheng.services import ServiceError
-from projects import selectors, services
+from projects import commitments, selectors, services
 from projects.choices import Light, ProjectStatus, ReportState
 from projects.filters import BEHIND, CHANGED, SORT_ORDER, ProjectFilter
 from projects.models import (
@@ -69,6 +71,7 @@ from .serializers import (
     PlanStatisticsSerializer,
     ProjectDetailSerializer,
     ProjectSerializer,
+    ProjectUpdateSerializer,
     ReportCreateSerializer,
     ReportReturnSerializer,
     ReportSerializer,
@@ -155,6 +158,10 @@ def readable_rows(queryset, user, public=None):
     if sees_everything(user):
         return queryset
     return queryset.filter(public | Q(project__in=Project.objects.visible_to(user).values("pk")))
+
+
+def _is_id(value) -> bool:
+    return str(value).isdigit() and 0 < int(value) <= MAX_ID
 
 
 def check_can_change(user, project) -> None:
@@ -281,6 +288,7 @@ class ProjectViewSet(ReadListViewSet):
     serializer_class = ProjectSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = ProjectFilter
+    write_permissions = {"partial_update": "projects.change_project"}
 
     def get_queryset(self):
         return (
@@ -313,6 +321,47 @@ class ProjectViewSet(ReadListViewSet):
         project.expected_progress = light.expected_progress
         serializer = ProjectDetailSerializer(project, context=self.get_serializer_context())
         return Response(serializer.data)
+
+    @extend_schema(
+        tags=[PROJECT_TAG],
+        summary="修改项目 / Change a project",
+        description="责任单位可改本单位牵头项目的简介，以及把状态由未开工改为推进中；原计划字段"
+        "（计划日期、计划投资、资金来源）须提交调整申请，销号、暂缓、终止须申请并经民生工程股审核，"
+        "直接修改返回 400 并指明字段。民生工程股可直接修改，原计划字段和状态须填写调整理由（reason），"
+        "暂缓、终止须填文号 / A department changes the summary of a project it leads and moves "
+        "it from not started to in progress; baseline fields (planned dates, investment, "
+        "funding source) need a change request and closing, suspending, terminating a request "
+        "the office approves: sent here they answer 400 naming the field. The coordinating "
+        "office changes them directly, giving a reason (and the decision number to suspend or "
+        "terminate).",
+        parameters=[
+            OpenApiParameter("id", int, OpenApiParameter.PATH, description="项目编号 / Project id.")
+        ],
+        request=ProjectUpdateSerializer,
+        responses=ProjectSerializer,
+    )
+    def partial_update(self, request, pk=None):
+        project = readable_projects(request.user).filter(pk=pk).first() if _is_id(pk) else None
+        if project is None:
+            raise exceptions.NotFound()
+        if not request.user.has_perm("projects.change_project", project):
+            raise exceptions.PermissionDenied(LEAD_DEPARTMENT_ONLY)
+        serializer = ProjectUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        decision_number = data.pop("decision_number", "")
+        project = commitments.project_update(
+            project=project,
+            by=request.user,
+            data=data,
+            reason=reason,
+            decision_number=decision_number,
+        )
+        project = Project.objects.select_related("plan", "category", "lead_department").get(
+            pk=project.pk
+        )
+        return Response(self.get_serializer(project).data)
 
     def _download(self, kind: str):
         services.lights_ensure_current()
@@ -538,9 +587,9 @@ class ProjectPartViewSet(ReadViewSet):
         check_can_change(request.user, part.project)
         serializer = update_serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        part = service(
-            **{part._meta.model_name: part}, by=request.user, **serializer.validated_data
-        )
+        data = dict(serializer.validated_data)
+        reason = data.pop("reason", "")
+        part = service(**{part._meta.model_name: part}, by=request.user, data=data, reason=reason)
         return Response(self.get_serializer(part).data)
 
 
@@ -568,16 +617,19 @@ class MilestoneViewSet(ProjectPartViewSet):
 
     @extend_schema(
         tags=[MILESTONE_TAG],
-        summary="登记节点完成 / Record a milestone's completion",
-        description="本单位牵头项目的节点：填写实际完成日期（不晚于今天），或以 null 清除；灯号随之重算 / "
+        summary="修改节点 / Change a milestone",
+        description="本单位牵头项目的节点：填写实际完成日期（不晚于今天），或以 null 清除；灯号随之重算。"
+        "方案印发后，节点名称、计划日期和权重属原计划，责任单位须提交调整申请（返回 400 并指明字段）/ "
         "A milestone of a project your department leads: the day it was completed (not "
-        "after today), or null to clear it; the project's light is worked out again.",
+        "after today), or null to clear it; the project's light is worked out again. Once the "
+        "plan is published its title, planned date and weight are the baseline: a department "
+        "files a change request (400 naming the field).",
         parameters=[MILESTONE_ID],
         request=MilestoneUpdateSerializer,
         responses=MilestoneSerializer,
     )
     def partial_update(self, request, pk=None):
-        return self.update_through(request, MilestoneUpdateSerializer, services.milestone_update)
+        return self.update_through(request, MilestoneUpdateSerializer, commitments.milestone_save)
 
 
 @extend_schema_view(
@@ -604,12 +656,14 @@ class IndicatorViewSet(ProjectPartViewSet):
 
     @extend_schema(
         tags=[MILESTONE_TAG],
-        summary="更新指标实际值 / Update an indicator's actual value",
-        description="本单位牵头项目的指标：填写实际值 / "
-        "An indicator of a project your department leads: its actual value.",
+        summary="修改指标 / Change an indicator",
+        description="本单位牵头项目的指标：填写实际值。方案印发后，目标值和单位属原计划，责任单位须提交"
+        "调整申请（返回 400 并指明字段）/ An indicator of a project your department leads: its "
+        "actual value. Once the plan is published its target and unit are the baseline: a "
+        "department files a change request (400 naming the field).",
         parameters=[INDICATOR_ID],
         request=IndicatorUpdateSerializer,
         responses=IndicatorSerializer,
     )
     def partial_update(self, request, pk=None):
-        return self.update_through(request, IndicatorUpdateSerializer, services.indicator_update)
+        return self.update_through(request, IndicatorUpdateSerializer, commitments.indicator_save)
