@@ -73,7 +73,8 @@ GROW_SQL = [
         plan_id, number, title, summary, commitment, category_id, lead_department_id,
         planned_start, planned_end, planned_investment, funds_disbursed, funding_source,
         progress_percent, status, completed_on, published, light, light_reason,
-        created_at, updated_at)
+        created_at, updated_at, baseline_start, baseline_end, baseline_investment,
+        baseline_funding_source, baselined_at)
     SELECT %(plan)s, 1000 + g, '样本项目' || g, '', '',
         (%(categories)s::bigint[])[1 + g %% %(category_count)s],
         (%(departments)s::bigint[])[1 + (g * 7) %% %(department_count)s],
@@ -81,7 +82,9 @@ GROW_SQL = [
         investment, round(investment * progress / 100 * (0.5 + (g %% 5) / 10.0), 2),
         'district', progress, status,
         CASE WHEN status = 'completed' THEN start + 120 + g %% 20 END,
-        true, 'not_started', '', now(), now()
+        true, 'not_started', '', now(), now(),
+        -- published in the published plan: its commitment frozen as issued
+        start, start + 150 + (g * 13) %% 200, investment, 'district', now()
     FROM (
         SELECT g,
             CASE WHEN g %% 20 IN (0, 1) THEN 'completed' WHEN g %% 20 = 2 THEN 'not_started'
@@ -96,13 +99,15 @@ GROW_SQL = [
     """,
     # Milestones: spread from start to end, most of the past ones done, some of them late.
     """
-    INSERT INTO projects_milestone (project_id, title, planned_date, completed_on, weight, note)
+    INSERT INTO projects_milestone (
+        project_id, title, planned_date, completed_on, weight, note,
+        baseline_title, baseline_planned_date, baseline_weight)
     SELECT p.id, '节点' || k, planned,
         CASE WHEN p.status = 'completed' THEN planned - (p.id %% 5)::int
              WHEN planned < date %(as_of)s AND (p.id * k) %% 10 < 8
              THEN planned - (p.id %% 5)::int + CASE WHEN (p.id * k) %% 7 > 4 THEN 9 ELSE 0 END
         END,
-        1 + k %% 3, ''
+        1 + k %% 3, '', '节点' || k, planned, 1 + k %% 3
     FROM (
         SELECT p.*, k, p.planned_start + ((p.planned_end - p.planned_start) * k / %(per_project)s) AS planned
         FROM projects_project p
@@ -112,8 +117,10 @@ GROW_SQL = [
     """,
     # The milestones the round number still misses, on the first projects.
     """
-    INSERT INTO projects_milestone (project_id, title, planned_date, completed_on, weight, note)
-    SELECT p.id, '补充节点', p.planned_end, NULL, 1, ''
+    INSERT INTO projects_milestone (
+        project_id, title, planned_date, completed_on, weight, note,
+        baseline_title, baseline_planned_date, baseline_weight)
+    SELECT p.id, '补充节点', p.planned_end, NULL, 1, '', '补充节点', p.planned_end, 1
     FROM projects_project p
     WHERE p.plan_id = %(plan)s AND p.number >= 1000
     ORDER BY p.number
