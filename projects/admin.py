@@ -26,7 +26,15 @@ from minsheng.admin_writes import (
 from minsheng.services import ServiceError
 
 from . import commitments, services
-from .choices import LIGHT_ICONS, ChangeKind, ChangeState, Light, ProjectStatus, ReportState
+from .choices import (
+    LIGHT_ICONS,
+    ChangeKind,
+    ChangeSource,
+    ChangeState,
+    Light,
+    ProjectStatus,
+    ReportState,
+)
 from .forms import (
     ApproveChangeForm,
     AttachmentForm,
@@ -996,14 +1004,19 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
 
     change_form_template = "admin/projects/changerequest/change_form.html"
     history_revert = False
+
+    class Media:
+        css = {"all": ["minsheng/admin.css"]}
+
+    # What the office reads to decide comes first; the decision's date is on the request's page
+    # (a wider list pushed the changes out of sight beside the filters).
     list_display = [
         "project",
         "kind",
         "state",
+        "changes_summary",
         "requested_by",
         "requested_at",
-        "changes_summary",
-        "decided_at",
     ]
     list_filter = ["state", "kind", "source", "project__plan", "project__lead_department"]
     list_select_related = ["project", "requested_by"]
@@ -1026,6 +1039,19 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         "decided_at",
     ]
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        # Show what the request has: an import's file name only for an import, the decision
+        # only once it is made (blank "decision" rows read as if something were missing).
+        hidden = set()
+        if obj is not None and obj.source != ChangeSource.IMPORT:
+            hidden.add("source_name")
+        if obj is not None and obj.is_pending:
+            hidden.update({"decision_number", "decision_note", "decided_by", "decided_at"})
+        if obj is not None and not obj.decision_note:
+            # The reason for not approving, which an approved request has not.
+            hidden.add("decision_note")
+        return [name for name in super().get_fields(request, obj) if name not in hidden]
 
     def get_ordering(self, request):
         # The office's queue: what waits for a decision first, newest first within.
@@ -1118,6 +1144,7 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
                 "title": title,
                 "opts": self.opts,
                 "project": project,
+                "project_opts": Project._meta,
                 "project_url": reverse("admin:projects_project_change", args=[project.pk]),
                 "form": form,
                 "media": self.media + form.media,

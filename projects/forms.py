@@ -107,6 +107,9 @@ class ChangeRequestForm(forms.Form):
     left as they are are not part of the request.
     """
 
+    # The admin marks required labels in bold; the request pages follow it.
+    required_css_class = "required"
+
     reason = forms.CharField(
         label=_("reason"),
         max_length=2000,
@@ -189,6 +192,9 @@ class ChangeRequestForm(forms.Form):
 
 class StatusRequestForm(forms.Form):
     """Closing (申请销号), suspension (暂缓), termination (终止) or resumption request."""
+
+    # The admin marks required labels in bold; the request pages follow it.
+    required_css_class = "required"
 
     reason = forms.CharField(
         label=_("reason"),
