@@ -257,7 +257,8 @@ def workbook(briefing: Briefing) -> bytes:
             _("Lead department"),
             _("Decision"),
             _("What changed"),
-            _("Reason"),
+            # A change's own reason, not a light's (亮灯原因).
+            pgettext("plan change", "Reason"),
             _("Document No."),
         ],
         [

@@ -5,6 +5,8 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,15 @@ from minsheng.admin_writes import (
 from minsheng.services import ServiceError
 
 from . import commitments, services
-from .choices import LIGHT_ICONS, ChangeKind, ChangeState, Light, ProjectStatus, ReportState
+from .choices import (
+    LIGHT_ICONS,
+    ChangeKind,
+    ChangeSource,
+    ChangeState,
+    Light,
+    ProjectStatus,
+    ReportState,
+)
 from .forms import (
     ApproveChangeForm,
     AttachmentForm,
@@ -49,6 +59,7 @@ from .models import (
     Project,
 )
 from .resources import IndicatorResource, MilestoneResource, ProjectResource
+from .selectors import FIELD_LABELS, shown_value
 
 
 def light_badge(light: str, reason: str = ""):
@@ -222,15 +233,6 @@ class LightListFilter(admin.SimpleListFilter):
         if self.value() in Light.values:
             return queryset.filter(light=self.value())
         return queryset
-
-
-def _shown(obj, name: str, value) -> str:
-    """A stored value as a person reads it (a choice's label, a date as ISO)."""
-    if value is None or value == "":
-        return "—"
-    model = obj if isinstance(obj, type) else type(obj)
-    choices = dict(model._meta.get_field(name).flatchoices)
-    return str(choices.get(value, value))
 
 
 def commitment_context(request, project) -> dict:
@@ -475,9 +477,9 @@ class ProjectAdmin(
             return "—"
         rows = [
             (
-                Project._meta.get_field(name).verbose_name,
-                _shown(obj, name, old),
-                _shown(obj, name, now),
+                FIELD_LABELS.get(("project", name)) or Project._meta.get_field(name).verbose_name,
+                shown_value(name, old),
+                shown_value(name, now),
             )
             for name, (old, now) in obj.baseline_differences().items()
         ]
@@ -492,14 +494,17 @@ class ProjectAdmin(
                     old, now = getattr(child, column), getattr(child, name)
                     if old != now:
                         label = type(child)._meta.get_field(name).verbose_name
+                        unit = getattr(child, "unit", "")
                         rows.append(
                             (
                                 f"{child} · {label}",
-                                _shown(child, name, old),
-                                _shown(child, name, now),
+                                shown_value(name, old, unit),
+                                shown_value(name, now, unit),
                             )
                         )
-        frozen = _("Frozen on %(date)s.") % {"date": f"{obj.baselined_at:%Y-%m-%d}"}
+        frozen = _("Frozen on %(date)s.") % {
+            "date": date_format(timezone.localtime(obj.baselined_at).date(), "DATE_FORMAT")
+        }
         if not rows:
             return format_html("{} {}", frozen, _("Every value is as in the baseline."))
         return format_html(
@@ -972,10 +977,14 @@ def describe_change(change: ChangeRequest, titles: dict) -> list[str]:
             what = f"{what}「{name or entry.get('id')}」"
         if action == "update":
             field_name = entry["field"]
-            label = model._meta.get_field(field_name).verbose_name
+            # The value carries its unit (4,860 万元): the label need not say it again.
+            label = (
+                FIELD_LABELS.get((entry["model"], field_name))
+                or model._meta.get_field(field_name).verbose_name
+            )
             lines.append(
-                f"{what} · {label}：{_shown(model, field_name, entry.get('old'))} → "
-                f"{_shown(model, field_name, entry.get('new'))}"
+                f"{what} · {label}：{shown_value(field_name, entry.get('old'))} → "
+                f"{shown_value(field_name, entry.get('new'))}"
             )
         elif action == "add":
             lines.append(str(_("%(what)s added") % {"what": what}))
@@ -995,14 +1004,19 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
 
     change_form_template = "admin/projects/changerequest/change_form.html"
     history_revert = False
+
+    class Media:
+        css = {"all": ["minsheng/admin.css"]}
+
+    # What the office reads to decide comes first; the decision's date is on the request's page
+    # (a wider list pushed the changes out of sight beside the filters).
     list_display = [
         "project",
         "kind",
         "state",
+        "changes_summary",
         "requested_by",
         "requested_at",
-        "changes_summary",
-        "decided_at",
     ]
     list_filter = ["state", "kind", "source", "project__plan", "project__lead_department"]
     list_select_related = ["project", "requested_by"]
@@ -1025,6 +1039,19 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         "decided_at",
     ]
     readonly_fields = fields
+
+    def get_fields(self, request, obj=None):
+        # Show what the request has: an import's file name only for an import, the decision
+        # only once it is made (blank "decision" rows read as if something were missing).
+        hidden = set()
+        if obj is not None and obj.source != ChangeSource.IMPORT:
+            hidden.add("source_name")
+        if obj is not None and obj.is_pending:
+            hidden.update({"decision_number", "decision_note", "decided_by", "decided_at"})
+        if obj is not None and not obj.decision_note:
+            # The reason for not approving, which an approved request has not.
+            hidden.add("decision_note")
+        return [name for name in super().get_fields(request, obj) if name not in hidden]
 
     def get_ordering(self, request):
         # The office's queue: what waits for a decision first, newest first within.
@@ -1117,6 +1144,7 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
                 "title": title,
                 "opts": self.opts,
                 "project": project,
+                "project_opts": Project._meta,
                 "project_url": reverse("admin:projects_project_change", args=[project.pk]),
                 "form": form,
                 "media": self.media + form.media,

@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +5,7 @@ from minsheng import clock
 
 from .attachments import inspect_upload
 from .models import Attachment, ProgressReport
+from .selectors import shown_value
 
 
 class AttachmentForm(forms.ModelForm):
@@ -101,20 +100,15 @@ def _date_widget():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
-def _shown(value) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 class ChangeRequestForm(forms.Form):
     """A change request (调整申请): the new value of any baseline field, with the reason.
 
     Each field starts at the current value, which its help text also states; the values
     left as they are are not part of the request.
     """
+
+    # The admin marks required labels in bold; the request pages follow it.
+    required_css_class = "required"
 
     reason = forms.CharField(
         label=_("reason"),
@@ -163,13 +157,14 @@ class ChangeRequestForm(forms.Form):
                 field.widget = _date_widget()
             current, original = getattr(obj, name), getattr(obj, column)
             field.initial = current
+            unit = getattr(obj, "unit", "")
             if original is not None and original != current:
                 field.help_text = _("Now: %(now)s; baseline (原计划): %(baseline)s") % {
-                    "now": _shown(current),
-                    "baseline": _shown(original),
+                    "now": shown_value(name, current, unit),
+                    "baseline": shown_value(name, original, unit),
                 }
             else:
-                field.help_text = _("Now: %(now)s") % {"now": _shown(current)}
+                field.help_text = _("Now: %(now)s") % {"now": shown_value(name, current, unit)}
             key = f"{model_name}-{obj.pk}-{name}"
             self.fields[key] = field
             self.targets[key] = (model_name, obj, name)
@@ -197,6 +192,9 @@ class ChangeRequestForm(forms.Form):
 
 class StatusRequestForm(forms.Form):
     """Closing (申请销号), suspension (暂缓), termination (终止) or resumption request."""
+
+    # The admin marks required labels in bold; the request pages follow it.
+    required_css_class = "required"
 
     reason = forms.CharField(
         label=_("reason"),

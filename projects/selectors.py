@@ -669,15 +669,20 @@ class PlanChange:
     documents: list
 
 
-def _shown(field: str, value, unit: str = "") -> str:
-    """A stored change value as the page writes it: 2024年6月3日, 300 万元, 区级财政."""
+def shown_value(field: str, value, unit: str = "") -> str:
+    """A baseline field's value as the pages write it: 2024年6月3日, 300 万元, 区级财政.
+
+    Takes the value as stored in a change entry (a JSON string) or as a model holds it (a
+    date, a Decimal), so the admin, the request form and the public page write it alike."""
     if value in (None, ""):
         return "—"
     if field in DATE_FIELDS:
-        try:
-            return date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
-        except ValueError:
-            return str(value)
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value)
+            except ValueError:
+                return value
+        return date_format(value, "DATE_FORMAT")
     if field == "planned_investment":
         return f"{amount(value)} {_('10k yuan')}"
     if field == "funding_source":
@@ -695,12 +700,12 @@ def _row_summary(model_name: str, values: dict) -> str:
     if model_name == "milestone":
         return _("“%(title)s”, planned for %(date)s, weight %(weight)s") % {
             "title": values.get("title", ""),
-            "date": _shown("planned_date", values.get("planned_date")),
+            "date": shown_value("planned_date", values.get("planned_date")),
             "weight": values.get("weight", ""),
         }
     return _("“%(name)s”, target %(target)s") % {
         "name": values.get("name", ""),
-        "target": _shown("target_value", values.get("target_value"), values.get("unit", "")),
+        "target": shown_value("target_value", values.get("target_value"), values.get("unit", "")),
     }
 
 
@@ -755,8 +760,8 @@ def change_lines(
         lines.append(
             ChangeLine(
                 str(label),
-                _shown(field, entry.get("old"), unit),
-                _shown(field, entry.get("new"), unit),
+                shown_value(field, entry.get("old"), unit),
+                shown_value(field, entry.get("new"), unit),
             )
         )
     return lines

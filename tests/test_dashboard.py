@@ -973,6 +973,9 @@ def test_briefing_workbook_has_one_sheet_per_table_with_numbers_as_numbers(leade
     )
     assert isinstance(comments[0][3], datetime.datetime)
     assert comments[1][:2] == (2, "项目2") and comments[1][5] is None
+    # A decision's reason is headed as the reason for the change, not as a light's reason.
+    decisions = next(book[zh("Plan changes and decisions")].iter_rows(values_only=True))
+    assert decisions[6] == "理由" and zh("Reason") not in decisions
 
 
 def test_briefing_pdf(leader_client, world):
