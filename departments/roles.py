@@ -50,3 +50,11 @@ def department_ids(user) -> frozenset[int]:
         cached = frozenset(user.memberships.values_list("department_id", flat=True))
         user._minsheng_department_ids = cached
     return cached
+
+
+def person_name(user) -> str:
+    """A staff member as colleagues address them: family name first (李娜), else the user name."""
+    if user is None:
+        return ""
+    name = f"{user.last_name}{user.first_name}".strip()
+    return name or user.get_username()

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from departments.roles import is_coordinator
+from departments.roles import is_coordinator, person_name
 from minsheng.admin_actions import ServiceActionsMixin
 from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.admin_writes import (
@@ -1015,7 +1015,7 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         "kind",
         "state",
         "changes_summary",
-        "requested_by",
+        "requester",
         "requested_at",
     ]
     list_filter = ["state", "kind", "source", "project__plan", "project__lead_department"]
@@ -1033,9 +1033,9 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         "documents",
         "decision_number",
         "decision_note",
-        "requested_by",
+        "requester",
         "requested_at",
-        "decided_by",
+        "decider",
         "decided_at",
     ]
     readonly_fields = fields
@@ -1047,7 +1047,7 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         if obj is not None and obj.source != ChangeSource.IMPORT:
             hidden.add("source_name")
         if obj is not None and obj.is_pending:
-            hidden.update({"decision_number", "decision_note", "decided_by", "decided_at"})
+            hidden.update({"decision_number", "decision_note", "decider", "decided_at"})
         if obj is not None and not obj.decision_note:
             # The reason for not approving, which an approved request has not.
             hidden.add("decision_note")
@@ -1068,6 +1068,16 @@ class ChangeRequestAdmin(DepartmentScopedAdminMixin, ServiceActionsMixin, Simple
         for change in changelist.result_list:
             change.titles = titles
         return changelist
+
+    # People by name, as the office knows them, not as links to the user admin (which a
+    # department may not open) nor by their sign-in names.
+    @admin.display(description=_("requested by"), ordering="requested_by__last_name")
+    def requester(self, obj):
+        return person_name(obj.requested_by)
+
+    @admin.display(description=_("decided by"))
+    def decider(self, obj):
+        return person_name(obj.decided_by)
 
     @admin.display(description=_("changes (原计划 → 调整后)"))
     def changes_summary(self, obj):

@@ -7,6 +7,7 @@ Pages are asked for in English so that assertions read the catalogue's source st
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -273,13 +274,19 @@ def test_the_queue_lists_pending_requests_first_and_rejects_in_bulk_with_a_reaso
         ],
         reason="生源减少",
     )
+    red["jiaoyu"].last_name, red["jiaoyu"].first_name = "李", "娜"
+    red["jiaoyu"].save(update_fields=["last_name", "first_name"])
     office = client_of(red["office"])
     changelist = reverse("admin:projects_changerequest_changelist")
 
     listed = office.get(changelist)
     rows = list(listed.context["cl"].result_list)
     assert rows[0] == pending and rows[0].state == ChangeState.PENDING
-    assert "1,000 → 800" in listed.content.decode()
+    page = listed.content.decode()
+    assert "1,000 → 800" in page
+    # The office reads who asked by name, not by sign-in name or a link to the user admin.
+    assert '<td class="field-requester">李娜</td>' in page
+    assert not re.search(r"/admin/auth/user/\d", page)
 
     asked = office.post(changelist, {"action": "reject_selected", "_selected_action": [pending.pk]})
     assert asked.status_code == 200 and "decision_note" in asked.content.decode()
