@@ -14,7 +14,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import is_coordinator
 from minsheng.admin_actions import ServiceActionsMixin
-from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.admin_writes import (
     ServiceRefused,
     ServiceWritesAdminMixin,
@@ -22,6 +21,7 @@ from minsheng.admin_writes import (
     posted_values,
 )
 from minsheng.services import ServiceError
+from projects.admin_scoping import DepartmentScopedAdminMixin
 
 from . import commitments, services
 from .choices import LIGHT_ICONS, ChangeKind, ChangeState, Light, ProjectStatus, ReportState
