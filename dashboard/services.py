@@ -37,6 +37,7 @@ from projects.models import Milestone, ProgressReport, Project
 
 from .models import BriefingDispatch, ProjectSnapshot
 from .months import month_end, month_start, months_between
+from .tasks import briefing_send_task
 
 logger = logging.getLogger(__name__)
 
@@ -346,8 +347,6 @@ def leadership_addresses() -> list[str]:
 @transaction.atomic
 def briefing_send(*, month: datetime.date, by) -> BriefingDispatch:
     """Send the briefing of ``month`` to every leadership account by e-mail (after the commit)."""
-    from .tasks import briefing_send_task
-
     if not is_coordinator(by):
         raise PermissionDenied(_("Only the coordinating office sends the briefing."))
     month = month_start(month)

@@ -1,4 +1,8 @@
-"""Thin Celery tasks of the dashboard: the nightly snapshot and the briefing e-mail."""
+"""Thin Celery tasks of the dashboard: the nightly snapshot and the briefing e-mail.
+
+The services enqueue these tasks; the tasks import the services inside their bodies, so
+the import goes one way only.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from minsheng import clock
 
 from .models import BriefingDispatch
 from .months import month_start, parse_month
-from .services import briefing_deliver, snapshot_take
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ logger = logging.getLogger(__name__)
 )
 def snapshot_take_task(self, month: str | None = None) -> int:
     """Take the snapshot of ``month`` (``YYYY-MM``), by default the current month."""
+    from .services import snapshot_take
+
     target = parse_month(month) if month else month_start(clock.today())
     if target is None:
         logger.error("snapshot_take_task: not a month in the form YYYY-MM: %r", month)
@@ -46,6 +51,8 @@ def snapshot_take_task(self, month: str | None = None) -> int:
     max_retries=5,
 )
 def briefing_send_task(self, dispatch_id: int) -> int:
+    from .services import briefing_deliver
+
     dispatch = BriefingDispatch.objects.filter(pk=dispatch_id).first()
     if dispatch is None or dispatch.sent_at is not None:  # gone, or a retry after delivery
         return 0

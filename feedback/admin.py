@@ -32,8 +32,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
 from minsheng.admin_actions import ServiceActionsMixin
-from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.services import ServiceError
+from projects.admin_scoping import DepartmentScopedAdminMixin
 
 from . import services
 from .admin_forms import RejectCommentForm, ReplyInlineForm, SuggestionAnswerForm

@@ -2,12 +2,25 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def project_page_feedback(project) -> dict:
+    """Residents' satisfaction and newest comments, for the project's public page."""
+    from .selectors import project_page_comments, project_satisfaction
+
+    comments, more_comments = project_page_comments(project.pk)
+    return {
+        "satisfaction": project_satisfaction(project.pk),
+        "comments": comments,
+        "more_comments": more_comments,
+    }
+
+
 class FeedbackConfig(AppConfig):
     name = "feedback"
     verbose_name = _("Public feedback")
 
     def ready(self):
         from minsheng import public_pages
+        from projects import page_sections
 
         from .choices import ANSWERED_SUGGESTION_STATES, CommentState
         from .models import Comment, Rating, Reply, Suggestion
@@ -28,3 +41,4 @@ class FeedbackConfig(AppConfig):
         public_pages.register(Rating)
         # A reply shows under its comment; whether that is published is another row's.
         public_pages.register(Reply)
+        page_sections.register(project_page_feedback)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,12 +18,16 @@ from django.utils.translation import ngettext
 from departments.roles import department_ids, is_coordinator
 from minsheng import clock
 from minsheng.services import ServiceError
-from minsheng.tasks import enqueue_on_commit
 from projects.models import Project
 
 from .choices import ANSWERED_SUGGESTION_STATES, CommentState, SuggestionState
 from .models import Comment, Rating, Reply, SensitiveWord, Suggestion
 from .workdays import add_working_days
+
+# Sent inside the transaction that records a resident's comment, so that the app above this
+# one (notifications, the gateway of every message to staff) can tell the lead department
+# after the commit; this app does not know who is told, or how.
+comment_posted = Signal()
 
 _RATE_PART = re.compile(r"^\s*(\d+)\s*/\s*([smhd])\s*$")
 _PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -127,9 +132,7 @@ def comment_create(
     )
     comment.full_clean()
     comment.save()
-    from .tasks import comment_notify_task
-
-    enqueue_on_commit(comment_notify_task, comment.pk)
+    comment_posted.send(sender=Comment, comment=comment)
     return comment
 
 
@@ -291,23 +294,3 @@ def suggestion_answer(*, suggestion: Suggestion, by, state: str, answer: str) ->
     suggestion._history_user = by
     suggestion.save(update_fields=["state", "answer", "answered_by", "answered_at"])
     return suggestion
-
-
-def lead_department_recipients(project: Project) -> list[str]:
-    """E-mail addresses of the lead department: its active staff and its own address."""
-    from django.contrib.auth import get_user_model
-
-    emails = list(
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            memberships__department_id=project.lead_department_id,
-        )
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-    department_email = project.lead_department.email
-    if department_email and department_email not in emails:
-        emails.append(department_email)
-    return sorted(set(emails))

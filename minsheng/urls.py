@@ -11,7 +11,7 @@ admin.site.index_title = settings.ADMIN_SITE_HEADER
 urlpatterns = [
     path("", include("projects.urls")),
     path("", include("feedback.urls")),
-    path("departments/", include("departments.urls")),
+    path("departments/", include("projects.department_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("feeds/", include("projects.feed_urls")),
     path("care/<str:state>/", views.care_mode, name="care-mode"),

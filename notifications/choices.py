@@ -11,6 +11,7 @@ class ReminderKind(models.TextChoices):
     WEEKLY_DIGEST = "weekly_digest", _("Weekly summary for leadership")
     CHANGE_DECIDED = "change_decided", _("Decision on a change request")
     CHANGE_REVIEW_OVERDUE = "change_review_overdue", _("Change request awaiting a decision")
+    COMMENT_NEW = "comment_new", _("New comment from a resident")
 
 
 class ContactPreference(models.TextChoices):

@@ -51,6 +51,8 @@ def _template_base(kind: str) -> str:
         return "digest"
     if kind == ReminderKind.CHANGE_DECIDED:
         return "decision"
+    if kind == ReminderKind.COMMENT_NEW:
+        return "comment_new"
     return "reminder"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -302,7 +303,11 @@ def change_requests_review_overdue(on_date: datetime.date, *, working_days: int)
 
 
 class Recipients:
-    """The people reminders go to, read once per scan (with their reminder settings)."""
+    """The people messages go to, by role and department, read once per run (with their
+    reminder settings). ``departments`` limits the staff read to those departments."""
+
+    def __init__(self, departments: Iterable[int] | None = None):
+        self._departments = None if departments is None else list(departments)
 
     def _users(self):
         return (
@@ -317,6 +322,9 @@ class Recipients:
         staff: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         memberships = (
             Membership.objects.filter(user__is_active=True)
+            .filter(
+                **({} if self._departments is None else {"department_id__in": self._departments})
+            )
             .select_related("user", "user__notification_profile")
             .order_by("department_id", "user__username")
         )

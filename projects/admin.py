@@ -16,7 +16,6 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import is_coordinator, person_name
 from minsheng.admin_actions import ServiceActionsMixin
-from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.admin_writes import (
     ServiceRefused,
     ServiceWritesAdminMixin,
@@ -24,6 +23,7 @@ from minsheng.admin_writes import (
     posted_values,
 )
 from minsheng.services import ServiceError
+from projects.admin_scoping import DepartmentScopedAdminMixin
 
 from . import commitments, services
 from .choices import (

@@ -22,12 +22,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 
-from feedback import selectors as feedback_selectors
 from minsheng import clock
 from minsheng.cache import public_page
 from minsheng.paging import page_numbers
 
-from . import selectors
+from . import page_sections, selectors
 from .attachments import served_content_type
 from .choices import Light, ProjectStatus
 from .filters import ProjectFilter
@@ -138,11 +137,9 @@ def project_detail(request, pk):
         "explained_lights": EXPLAINED_LIGHTS,
         "today": today,
         "department_prefix": _url_prefix("departments:detail"),
-        "satisfaction": feedback_selectors.project_satisfaction(project.pk),
+        # Residents' satisfaction and comments (feedback's, registered in its ready()).
+        **page_sections.project_page_context(project),
     }
-    context["comments"], context["more_comments"] = feedback_selectors.project_page_comments(
-        project.pk
-    )
     return render(request, "projects/project_detail.html", context)
 
 

@@ -22,9 +22,9 @@ from openpyxl import load_workbook
 
 from dashboard import briefing as briefing_files
 from dashboard.selectors import Scope, briefing_figures, dashboard_figures, filter_choices
-from departments.selectors import plan_figures
 from projects import commitments
 from projects.choices import ChangeSource, ChangeState, ProjectStatus, ReportState
+from projects.department_selectors import plan_figures
 from projects.models import ChangeRequest, Project
 from projects.services import project_refresh_light, report_approve
 from tests.factories import (

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from departments import selectors
 from departments.choices import DepartmentKind
+from projects import department_selectors as selectors
 from projects.choices import Light, ProjectStatus
 from projects.models import Project
 from projects.services import lights_refresh

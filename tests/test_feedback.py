@@ -30,6 +30,7 @@ from tests.factories import (
     AreaFactory,
     CategoryFactory,
     DepartmentFactory,
+    NotificationProfileFactory,
     ProjectFactory,
     UserFactory,
     coordinator,
@@ -407,13 +408,15 @@ def test_what_a_resident_types_is_escaped_in_the_e_mail_to_the_department(
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(csrf_client, project, nickname="居民", body=payload)
 
-    (message,) = mail.outbox
-    html_part, mimetype = message.alternatives[0]
-    assert mimetype == "text/html"
-    assert payload not in html_part
-    assert html.escape(payload) in html_part
-    # The plain-text part carries the words as typed: text is never run as markup.
-    assert payload in message.body
+    # One message to the department's staff member, one to the department's own address.
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        html_part, mimetype = message.alternatives[0]
+        assert mimetype == "text/html"
+        assert payload not in html_part
+        assert html.escape(payload) in html_part
+        # The plain-text part carries the words as typed: text is never run as markup.
+        assert payload in message.body
 
 
 @pytest.mark.django_db
@@ -426,12 +429,54 @@ def test_a_new_comment_is_announced_to_the_lead_department_after_commit(
     for callback in callbacks:
         callback()
 
-    (message,) = mail.outbox
-    assert sorted(message.to) == ["staff@example.cn", "zhujian@example.cn"]
-    assert "老旧小区改造" in message.subject
-    assert "请尽快修复" in message.body
+    # Each person and the department's own address get a message of their own.
+    assert sorted(message.to for message in mail.outbox) == [
+        ["staff@example.cn"],
+        ["zhujian@example.cn"],
+    ]
     comment = Comment.objects.get()
-    assert f"/admin/feedback/comment/{comment.pk}/change/" in message.body
+    for message in mail.outbox:
+        assert "老旧小区改造" in message.subject
+        assert "请尽快修复" in message.body
+        assert f"/admin/feedback/comment/{comment.pk}/change/" in message.body
+
+
+@pytest.mark.django_db
+def test_the_new_comment_notice_goes_to_each_person_by_the_channels_they_chose(
+    csrf_client, project, lead, settings, django_capture_on_commit_callbacks
+):
+    from notifications import sms
+    from notifications.models import ReminderLog
+
+    settings.MINSHENG_SMS_BACKEND = "notifications.sms.LocmemSmsBackend"
+    sms.outbox.clear()
+    texter = UserFactory(username="zj-sms", email="sms-only@example.cn")
+    texter.memberships.create(department=lead)
+    NotificationProfileFactory(user=texter, channel="sms", mobile="13800000001")
+    both = UserFactory(username="zj-both", email="both@example.cn")
+    both.memberships.create(department=lead)
+    NotificationProfileFactory(user=both, channel="both", mobile="13800000002")
+    UserFactory(username="other-dept", email="other@example.cn").memberships.create(
+        department=DepartmentFactory()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(csrf_client, project, body="路灯坏了")
+
+    # The person who chose text messages gets no e-mail; the one who chose both gets both.
+    assert sorted(address for message in mail.outbox for address in message.to) == [
+        "both@example.cn",
+        "staff@example.cn",
+        "zhujian@example.cn",
+    ]
+    assert sorted(message.to for message in sms.outbox) == ["13800000001", "13800000002"]
+    assert all("老旧小区改造" in message.body for message in sms.outbox)
+    # A second run of the notice (a retried task) sends nothing more.
+    from notifications.services import comment_notify
+
+    comment_notify(comment_id=Comment.objects.get().pk)
+    assert len(mail.outbox) == 3 and len(sms.outbox) == 2
+    assert ReminderLog.objects.filter(kind="comment_new", status="sent").count() == 4
 
 
 @pytest.mark.django_db

@@ -39,6 +39,26 @@ def test_replicas_each_get_their_client():
     assert client.get_client(write=False) is reader
 
 
+def test_with_two_replicas_every_client_talks_to_the_server_it_is_kept_for(monkeypatch):
+    import random
+
+    client = backend(
+        "redis://127.0.0.1:6379/0,redis://127.0.0.1:6380/0,redis://127.0.0.1:6381/0"
+    )._cache
+    # Replicas are chosen at random for each read: alternate them so that a choice made twice
+    # (once for the client, once for its pool) would disagree.
+    choices = iter([1, 2] * 20)
+    monkeypatch.setattr(random, "randint", lambda low, high: next(choices))
+
+    ports = [client.get_client(write=False).connection_pool.connection_kwargs["port"]]
+    ports += [client.get_client(write=False).connection_pool.connection_kwargs["port"]]
+    ports += [client.get_client(write=False).connection_pool.connection_kwargs["port"]]
+
+    assert ports == [6380, 6381, 6380]
+    assert client.get_client(write=True).connection_pool.connection_kwargs["port"] == 6379
+    assert client._get_connection_pool(write=False).connection_kwargs["port"] in (6380, 6381)
+
+
 def test_an_unreachable_server_raises_as_django_s_backend_does():
     import redis
 

@@ -1,1 +1,1 @@
-"""The departments part of the REST API (``/api/v1/``)."""
+"""Departments and areas as the API shows them; the views are ``projects.api.department_views``."""

@@ -2,7 +2,7 @@
 
 DRF reads the rates once, when its throttle classes are imported; these read them on each
 request, so a changed setting (or a test's override) applies at once. Anonymous clients are
-told apart by the salted hash of their address (``feedback.clients``), read as everywhere
+told apart by the salted hash of their address (``minsheng.clienthash``), read as everywhere
 else (``minsheng.clientip``: the proxy's header only from ``TRUSTED_PROXIES``), which keeps
 raw addresses out of the cache.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from feedback.clients import client_hash
+from minsheng.clienthash import client_hash
 from minsheng.outages import served_without_cache
 
 

@@ -1,12 +1,14 @@
-"""Numbers, percentages and lights as officials write them."""
+"""Numbers and percentages as officials write them, and the page helpers every app uses.
+
+The light's badge is ``projects``' (``{% load lights %}``); what a role opens is
+``departments``' (``{% load roles %}``): the project package imports no feature app.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.template.defaulttags import querystring
 from django.utils.html import format_html
-
-from projects.choices import LIGHT_ICONS, Light
 
 register = template.Library()
 
@@ -55,22 +57,6 @@ def bar_width(value):
     return f"{max(Decimal(0), min(Decimal(100), number)):f}"
 
 
-@register.simple_tag
-def light_badge(light, reason=""):
-    """The light as icon and word in its colour: colour is never the only signal."""
-    try:
-        label = Light(light).label
-    except ValueError:
-        return ""
-    return format_html(
-        '<span class="light light--{}"{}><span aria-hidden="true">{}</span> {}</span>',
-        light,
-        format_html(' title="{}"', reason) if reason else "",
-        LIGHT_ICONS.get(light, ""),
-        label,
-    )
-
-
 @register.simple_tag(takes_context=True)
 def page_query(context, number, param=""):
     """Django's ``{% querystring %}`` with ``param`` (default ``page``) set to ``number``.
@@ -89,11 +75,3 @@ def csrf_input():
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', CSRF_PLACEHOLDER
     )
-
-
-@register.filter
-def sees_dashboard(user) -> bool:
-    """Whether the leadership dashboard is open to ``user`` (leadership, coordinating office)."""
-    from departments.roles import sees_everything
-
-    return sees_everything(user)

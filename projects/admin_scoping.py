@@ -6,6 +6,9 @@ department staff see the projects their department leads or cooperates on (and w
 off them), and change only the ones it leads. A URL or POST naming a row outside that scope
 answers 404, never a redirect that would tell the row exists; an admin action naming one
 does nothing and says so.
+
+It is ``projects``' because the scope is the project's departments (``projects.permissions``);
+feedback's admin, whose rows hang off a project, uses it from here.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from departments.roles import is_coordinator
+from projects.permissions import projects_editable_by, projects_visible_to
 
 
 class DepartmentScopedAdminMixin:
@@ -35,14 +39,10 @@ class DepartmentScopedAdminMixin:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         # The rule lives in projects/permissions.py, with its object-permission form.
-        from projects.permissions import projects_visible_to
-
         return projects_visible_to(queryset, request.user, self._prefix())
 
     def editable_queryset(self, request, queryset):
         """The part of ``queryset`` the user may change (their department leads it)."""
-        from projects.permissions import projects_editable_by
-
         return projects_editable_by(queryset, request.user, self._prefix())
 
     def can_edit_object(self, request, obj) -> bool:

@@ -1,14 +1,19 @@
-"""Public pages of the departments responsible for the projects: the list and one department."""
+"""Public pages of the departments responsible for the projects: the list and one department.
+
+They live in ``projects`` because what they show is the projects' data, counted by department;
+``departments`` keeps the departments themselves (models, roles, admin). URLs are unchanged:
+``/departments/`` (``projects.department_urls``, namespace ``departments``).
+"""
 
 from django.http import Http404
 from django.shortcuts import render
 
 from minsheng.cache import public_page
 from minsheng.paging import page_numbers
-from projects.selectors import public_plans
-from projects.services import lights_ensure_current
 
-from . import selectors
+from . import department_selectors as selectors
+from .selectors import public_plans
+from .services import lights_ensure_current
 
 
 def _year_query(plans, plan) -> str:

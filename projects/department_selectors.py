@@ -17,12 +17,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Count, Q
 from django.utils import translation
 
-from projects.choices import Light, ProjectStatus
-from projects.models import TO_DELIVER, Plan, Project
-from projects.selectors import relabel_lights
+from departments.choices import DepartmentKind
+from departments.models import Department
 
-from .choices import DepartmentKind
-from .models import Department
+from .choices import Light, ProjectStatus
+from .models import TO_DELIVER, Plan, Project
+from .selectors import relabel_lights
 
 # What the public pages may show of a department: never the contact person, phone or e-mail.
 PUBLIC_FIELDS = ("pk", "name", "short_name", "kind")

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import department_views as views
 
 app_name = "departments-api"
 

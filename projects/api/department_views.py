@@ -5,14 +5,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions
 from rest_framework.response import Response
 
-from departments import selectors
+from departments.api.serializers import (
+    AreaSerializer,
+    DepartmentDetailSerializer,
+    DepartmentSerializer,
+)
 from departments.models import Area, Department
 from minsheng.api.schema import YEARS
 from minsheng.api.viewsets import ReadViewSet
+from projects import department_selectors as selectors
 from projects.selectors import public_plans
 from projects.services import lights_ensure_current
-
-from .serializers import AreaSerializer, DepartmentDetailSerializer, DepartmentSerializer
 
 DEPARTMENT_TAG = "责任单位 / Departments"
 AREA_TAG = "区域 / Areas"
