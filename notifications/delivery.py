@@ -28,9 +28,11 @@ from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from departments.roles import person_name
+
 from . import log
 from .choices import Channel, DeliveryStatus
-from .messages import display_name, render_email, render_sms, render_subject
+from .messages import render_email, render_sms, render_subject
 from .models import address_for, channels_for
 from .sms import SmsDeliveryError, SmsMessage, get_backend
 
@@ -113,7 +115,7 @@ def _message_context(notice: Notice, user) -> dict:
         **notice.context,
         "kind": str(notice.kind),
         "site_name": settings.SITE_NAME,
-        "recipient_name": display_name(user),
+        "recipient_name": person_name(user),
     }
 
 

@@ -33,12 +33,6 @@ def project_admin_link(project_id: int) -> str:
     return admin_link("admin:projects_project_change", project_id)
 
 
-def display_name(user) -> str:
-    """A person as Chinese letters address them: family name first, else the user name."""
-    name = f"{user.last_name}{user.first_name}".strip()
-    return name or user.get_username()
-
-
 @dataclass(frozen=True)
 class EmailContent:
     subject: str

@@ -16,6 +16,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from departments.roles import person_name
 from projects.choices import LIGHT_ICONS
 from projects.commitments import MODELS
 from projects.light import report_due_date
@@ -24,7 +25,7 @@ from . import selectors
 from .choices import ReminderKind
 from .delivery import Notice
 from .log import stale_before as _stale_before
-from .messages import admin_link, display_name, project_admin_link
+from .messages import admin_link, project_admin_link
 
 CHUNK_SIZE = 2000
 ONE_DAY = datetime.timedelta(days=1)
@@ -284,7 +285,7 @@ def change_review_notices(
                 "request": request,
                 "request_kind": request.get_kind_display(),
                 "requested_on": timezone.localdate(request.requested_at),
-                "requested_by": display_name(request.requested_by) if request.requested_by else "",
+                "requested_by": person_name(request.requested_by),
                 "deadline": request.review_due_on,
                 "changes": change_lines(request),
             },

@@ -15,6 +15,7 @@ import logging
 from django.conf import settings
 from django.utils import timezone, translation
 
+from departments.roles import person_name
 from feedback.models import Comment
 from minsheng import clock
 from projects.choices import LIGHT_ICONS, ChangeState
@@ -24,7 +25,7 @@ from projects.services import lights_ensure_current
 from . import rules, selectors
 from .choices import ReminderKind
 from .delivery import Notice, ScanResult, deliver
-from .messages import absolute_url, admin_link, display_name, project_admin_link
+from .messages import absolute_url, admin_link, project_admin_link
 from .rules import report_occurrences
 
 __all__ = [
@@ -77,7 +78,7 @@ def change_decision_notify(*, request_id: int) -> ScanResult:
             "approved": request.state == ChangeState.APPROVED,
             "state_label": request.get_state_display(),
             "decided_on": decided_on,
-            "decided_by": display_name(request.decided_by) if request.decided_by else "",
+            "decided_by": person_name(request.decided_by),
             "changes": changes,
         },
     )
