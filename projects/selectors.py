@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy
 
 from departments.models import Area, Department
 from minsheng import clock
-from minsheng.templatetags.portal import amount, pct
+from minsheng.numbers import format_amount as amount
+from minsheng.numbers import format_percent as pct
+from minsheng.numbers import percent, round_percent
 
 from .choices import AttachmentKind, ChangeKind, ChangeSource, FundingSource, Light, ProjectStatus
 from .light import LightResult, Thresholds, compute_light
@@ -95,9 +97,7 @@ class PlanHeadline:
     @property
     def execution_rate(self) -> Decimal | None:
         """Funds disbursed as a share of planned investment, in percent (资金执行率)."""
-        if not self.planned_investment:
-            return None
-        return (self.funds_disbursed * 100 / self.planned_investment).quantize(Decimal("0.1"))
+        return percent(self.funds_disbursed, self.planned_investment)
 
 
 def plan_headline(plan: Plan) -> PlanHeadline:
@@ -128,7 +128,6 @@ def plan_headline(plan: Plan) -> PlanHeadline:
             funds_disbursed=Sum("funds_disbursed", filter=deliver),
         )
     )
-    average = figures["average_progress"]
     return PlanHeadline(
         projects=figures["projects"],
         completed=figures["completed"],
@@ -139,7 +138,7 @@ def plan_headline(plan: Plan) -> PlanHeadline:
         behind=figures["behind"],
         yellow=figures["yellow"],
         red=figures["red"],
-        average_progress=None if average is None else Decimal(str(average)),
+        average_progress=round_percent(figures["average_progress"]),
         planned_investment=Decimal(str(figures["planned_investment"] or 0)),
         funds_disbursed=Decimal(str(figures["funds_disbursed"] or 0)),
     )
