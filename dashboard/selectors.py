@@ -32,33 +32,30 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
     Case,
     Count,
-    DateField,
     DecimalField,
     Exists,
-    ExpressionWrapper,
     F,
-    IntegerField,
     OuterRef,
     Q,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, ExtractMonth, ExtractYear, Greatest, Least
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.functions import Greatest
 
 from departments.models import Area, Department
 from feedback.choices import CommentState
 from feedback.models import Comment, Rating
 from feedback.selectors import Satisfaction, satisfaction_of
+from minsheng.months import last_report_period, month_end, month_start, report_due_date
+from minsheng.numbers import HUNDRED, percent, round_percent
 from projects.choices import ChangeKind, Light, ProjectStatus, ReportState
-from projects.light import last_report_period, report_due_date
 from projects.models import (
     TO_DELIVER,
     Category,
@@ -72,7 +69,7 @@ from projects.models import (
 from projects.selectors import change_lines, change_text
 
 from .models import ProjectSnapshot
-from .months import month_end, month_index, month_start
+from .report_sql import REPORTING_STATUSES, on_time_conditions, reports_required_sql
 
 # Lights of projects in progress: they have an expected progress and a lag.
 TRACKED_LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED)
@@ -87,23 +84,10 @@ TABLE_LIMIT = 100
 BEHIND_CHART_LIMIT = 15
 RANKINGS = ("score", "milestones", "lag", "reports", "replies")
 
-ONE_DECIMAL = Decimal("0.1")
-HUNDRED = Decimal("100")
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 PERCENT = DecimalField(max_digits=6, decimal_places=1)
 WEIGHTED = DecimalField(max_digits=20, decimal_places=3)
-
-
-def _round(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def _share(part, whole) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` with one decimal; None when ``whole`` is 0."""
-    if not whole:
-        return None
-    return _round(Decimal(part) * HUNDRED / Decimal(whole))
 
 
 def _decimal(value) -> Decimal:
@@ -233,27 +217,27 @@ class Totals:
     @property
     def average_progress(self) -> Decimal | None:
         """Plain mean of every project's progress, not started ones included (as the home page)."""
-        return _round(self.progress_sum / self.projects) if self.projects else None
+        return round_percent(self.progress_sum / self.projects) if self.projects else None
 
     @property
     def weighted_progress(self) -> Decimal | None:
         """Progress weighted by planned investment; projects without a budget weigh nothing."""
         if not self.planned_investment:
             return None
-        return _round(self.weighted_sum / self.planned_investment)
+        return round_percent(self.weighted_sum / self.planned_investment)
 
     @property
     def execution_rate(self) -> Decimal | None:
         """Funds disbursed as a share of planned investment (资金执行率)."""
-        return _share(self.funds_disbursed, self.planned_investment)
+        return percent(self.funds_disbursed, self.planned_investment)
 
     @property
     def average_lag(self) -> Decimal | None:
-        return _round(self.lag_sum / self.tracked) if self.tracked else None
+        return round_percent(self.lag_sum / self.tracked) if self.tracked else None
 
     @property
     def reports_on_time_rate(self) -> Decimal | None:
-        return _share(min(self.reports_on_time, self.reports_required), self.reports_required)
+        return percent(min(self.reports_on_time, self.reports_required), self.reports_required)
 
     @property
     def behind(self) -> int:
@@ -275,7 +259,7 @@ class MilestoneTotals:
 
     @property
     def on_time_rate(self) -> Decimal | None:
-        return _share(self.on_time, self.decided)
+        return percent(self.on_time, self.decided)
 
 
 @dataclass
@@ -293,7 +277,7 @@ class CommentTotals:
 
     @property
     def reply_rate(self) -> Decimal | None:
-        return _share(self.replied, self.total)
+        return percent(self.replied, self.total)
 
 
 @dataclass
@@ -317,7 +301,7 @@ class DepartmentRow:
         if lag is not None:
             parts.append(max(ZERO, min(HUNDRED, HUNDRED - lag)))
         present = [part for part in parts if part is not None]
-        return _round(sum(present) / len(present)) if present else None
+        return round_percent(sum(present) / len(present)) if present else None
 
 
 @dataclass
@@ -388,101 +372,6 @@ def _related(scope: Scope, queryset):
     return queryset.filter(project__snapshots__month=scope.month), "project__snapshots__"
 
 
-def _month_number(expression):
-    # Cast: PostgreSQL's EXTRACT gives numerics, whose arithmetic costs several times that
-    # of integers on every row.
-    return Cast(ExtractYear(expression), IntegerField()) * 12 + Cast(
-        ExtractMonth(expression), IntegerField()
-    )
-
-
-# Due days whose due date is ``period + due_day - 1`` in every month (February has 28 days).
-PLAIN_DUE_DATES_UP_TO = 28
-# Projects that owe monthly reports (a completed one up to its completion).
-REPORTING_STATUSES = (ProjectStatus.IN_PROGRESS, ProjectStatus.COMPLETED)
-
-
-def _first_report_month(project: str, due_day: int):
-    """The first month (as ``month_index``) a project owes a report for, as the light counts
-    it: the month of its planned start, or the next one when it starts after the due day."""
-    start = f"{project}planned_start"
-    return _month_number(start) + Case(
-        When(**{f"{start}__day__gt": due_day}, then=Value(1)), default=Value(0)
-    )
-
-
-def _last_report_month(project: str, state: str, last_period: datetime.date, due_day: int):
-    """The last month a project owes a report for: ``last_period``, or for a completed
-    project the last month whose due day came before its completion."""
-    completed = f"{project}completed_on"
-    last = Value(month_index(last_period))
-    completed_last = _month_number(completed) - Case(
-        When(**{f"{completed}__day__lt": due_day}, then=Value(1)), default=Value(0)
-    )
-    return Case(
-        When(
-            Q(**{f"{state}status": ProjectStatus.COMPLETED}) & Q(**{f"{completed}__isnull": False}),
-            then=Least(last, completed_last),
-        ),
-        default=last,
-    )
-
-
-def _reports_required(project: str, last_period: datetime.date, due_day: int):
-    """How many monthly reports a project of the source rows owed (an SQL expression)."""
-    months = (
-        _last_report_month(project, "", last_period, due_day)
-        - _first_report_month(project, due_day)
-        + Value(1)
-    )
-    return Case(
-        When(status__in=REPORTING_STATUSES, then=Greatest(months, Value(0))),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-
-
-def _report_conditions(state: str, due_day: int) -> Q:
-    """Reports submitted by their month's due day, for a month the project owed one.
-
-    A month is owed when its due date falls on or after the planned start and, for a
-    completed project, on or before the completion (the rules of ``_reports_required``).
-    With a due day of 28 or less the due date is simply ``period + due_day − 1``: plain date
-    comparisons PostgreSQL runs fast. A later due day falls past the end of February (and
-    of 30-day months), so the months are compared as numbers instead.
-    """
-    completed = ~Q(**{f"{state}status": ProjectStatus.COMPLETED}) | Q(
-        project__completed_on__isnull=True
-    )
-    if due_day <= PLAIN_DUE_DATES_UP_TO:
-        due = ExpressionWrapper(
-            F("period") + datetime.timedelta(days=due_day - 1), output_field=DateField()
-        )
-        return (
-            Q(submitted_at__date__lte=due)
-            & Q(project__planned_start__lte=due)
-            & (completed | Q(project__completed_on__gte=due))
-        )
-    period_month = _month_number("period")
-    submitted_month = _month_number("submitted_at")
-    return (
-        (
-            Q(GreaterThan(period_month, submitted_month))
-            | (Exact(submitted_month, period_month) & Q(submitted_at__day__lte=due_day))
-        )
-        & Q(GreaterThanOrEqual(period_month, _first_report_month("project__", due_day)))
-        & (
-            completed
-            | Q(
-                LessThanOrEqual(
-                    period_month,
-                    _last_report_month("project__", state, datetime.date.max, due_day),
-                )
-            )
-        )
-    )
-
-
 def _on_time_reports(scope: Scope) -> dict[tuple[int, int], int]:
     """Reports submitted by their due day, for months the project owed one, summed by
     (lead department, category): one query.
@@ -499,7 +388,7 @@ def _on_time_reports(scope: Scope) -> dict[tuple[int, int], int]:
     )
     rows = (
         reports.filter(**{f"{state}status__in": REPORTING_STATUSES})
-        .filter(_report_conditions(state, due_day))
+        .filter(on_time_conditions(state, due_day))
         .order_by()
         .values_list("project__lead_department_id", "project__category_id")
         .annotate(on_time=Count("pk"))
@@ -546,7 +435,7 @@ def _project_groups(scope: Scope) -> list[dict]:
             filter=tracked,
             output_field=PERCENT,
         ),
-        "reports_required": Sum(_reports_required(project, last_period, due_day)),
+        "reports_required": Sum(reports_required_sql(project, last_period, due_day)),
         "reports_due": Count(project_id, filter=due_now),
         "reports_missing": Count(project_id, filter=due_now & Q(has_report=False)),
     }

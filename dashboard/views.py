@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
+from minsheng.months import month_start, next_month, parse_month, previous_month
 from minsheng.services import ServiceError
 from projects.choices import Light, ProjectStatus
 from projects.filters import CHANGED
@@ -37,7 +38,6 @@ from . import selectors, services
 from .charts import chart_data
 from .links import Links
 from .models import BriefingDispatch
-from .months import month_start, next_month, parse_month, previous_month
 
 PAGE_SIZE = 50
 
