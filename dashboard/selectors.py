@@ -168,12 +168,6 @@ def filter_choices() -> Choices:
     )
 
 
-def default_plan(plans: list[Plan]) -> Plan | None:
-    """The newest published plan, or the newest plan when none is published yet."""
-    published = [plan for plan in plans if plan.published]
-    return (published or plans or [None])[0]
-
-
 # --------------------------------------------------------------------------------------
 # Figures
 # --------------------------------------------------------------------------------------

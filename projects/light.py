@@ -31,7 +31,15 @@ from minsheng.numbers import format_percent as _fmt
 
 from .choices import Light, ProjectStatus
 
-__all__ = ["LightResult", "Thresholds", "compute_light", "expected_progress"]
+__all__ = [
+    "LightResult",
+    "ReportPeriod",
+    "Thresholds",
+    "compute_light",
+    "expected_progress",
+    "last_report_period",
+    "report_due_date",
+]
 
 
 class ProjectLike(Protocol):
@@ -49,6 +57,13 @@ class MilestoneLike(Protocol):
 
 
 class ReportLike(Protocol):
+    period: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    """A report reduced to what the light reads: its period (a list loads only that)."""
+
     period: datetime.date
 
 
