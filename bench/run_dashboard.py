@@ -404,8 +404,7 @@ RAW_SQL = {
 def raw_parameters(plan) -> dict:
     from django.conf import settings
 
-    from dashboard.months import month_index
-    from projects.light import last_report_period, report_due_date
+    from minsheng.months import last_report_period, month_index, report_due_date
 
     as_of = datetime.date.fromisoformat(AS_OF_DATE)
     due_day = settings.MINSHENG_REPORT_DUE_DAY

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from departments.roles import LEADERSHIP_GROUP, is_coordinator
 from minsheng import clock
+from minsheng.months import month_end, month_start, months_between
 from minsheng.services import ServiceError
 from minsheng.tasks import enqueue_on_commit
 from projects.choices import ProjectStatus
@@ -36,7 +37,6 @@ from projects.light import Thresholds, compute_light
 from projects.models import Milestone, ProgressReport, Project
 
 from .models import BriefingDispatch, ProjectSnapshot
-from .months import month_end, month_start, months_between
 from .tasks import briefing_send_task
 
 logger = logging.getLogger(__name__)

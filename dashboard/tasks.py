@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from minsheng import clock
+from minsheng.months import month_start, parse_month
 
 from .models import BriefingDispatch
-from .months import month_start, parse_month
 
 logger = logging.getLogger(__name__)
 

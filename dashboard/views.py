@@ -27,9 +27,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
+from minsheng.months import month_start, next_month, parse_month, previous_month
 from minsheng.services import ServiceError
 from projects.choices import Light, ProjectStatus
 from projects.filters import CHANGED
+from projects.selectors import plan_for
 from projects.services import lights_ensure_current
 
 from . import briefing as documents
@@ -37,7 +39,6 @@ from . import selectors, services
 from .charts import chart_data
 from .links import Links
 from .models import BriefingDispatch
-from .months import month_start, next_month, parse_month, previous_month
 
 PAGE_SIZE = 50
 
@@ -103,13 +104,11 @@ class FilterForm(forms.Form):
 def _scope(request, choices: selectors.Choices) -> tuple[FilterForm, selectors.Scope]:
     form = FilterForm(request.GET, choices)
     values = form.values()
-    plan = next((p for p in choices.plans if p.year == values["plan"]), None)
-    if plan is None:
-        plan = selectors.default_plan(choices.plans)
+    plan = plan_for(choices.plans, values["plan"], strict=False)
+    if plan is not None and plan.year != values["plan"]:
         # The form shows the plan in use, whatever was (or was not) asked for.
         form.data = form.data.copy()
-        if plan is not None:
-            form.data["plan"] = str(plan.year)
+        form.data["plan"] = str(plan.year)
     scope = selectors.Scope(
         plan=plan,
         as_of=clock.today(),

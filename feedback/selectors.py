@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q
+
+from minsheng.numbers import percent
 
 from .choices import RatingLevel
 from .models import Comment, Rating, Suggestion
@@ -56,10 +58,7 @@ class Satisfaction:
     @property
     def rate(self) -> Decimal | None:
         """(满意 + 基本满意) / all, in percent with one decimal; None without ratings."""
-        if not self.total:
-            return None
-        share = Decimal(self.satisfied + self.fairly_satisfied) * 100 / self.total
-        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return percent(self.satisfied + self.fairly_satisfied, self.total)
 
     @property
     def levels(self) -> list[tuple[str, str, int]]:

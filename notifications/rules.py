@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.roles import person_name
+from minsheng.months import month_start, next_month, previous_month, report_due_date
 from projects.choices import LIGHT_ICONS
 from projects.commitments import MODELS
-from projects.light import report_due_date
 
 from . import selectors
 from .choices import ReminderKind
@@ -139,10 +139,6 @@ def milestone_notices(
             )
 
 
-def _next_month(month: datetime.date) -> datetime.date:
-    return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-
-
 def report_occurrences(
     on_date: datetime.date,
 ) -> Iterator[tuple[str, datetime.date, datetime.date, datetime.date]]:
@@ -153,12 +149,11 @@ def report_occurrences(
     """
     due_day = settings.MINSHENG_REPORT_DUE_DAY
     before = datetime.timedelta(days=settings.MINSHENG_REPORT_REMINDER_DAYS)
-    this_month = on_date.replace(day=1)
-    previous = (this_month - ONE_DAY).replace(day=1)
-    for period in (previous, this_month, _next_month(this_month)):
+    this_month = month_start(on_date)
+    for period in (previous_month(this_month), this_month, next_month(this_month)):
         deadline = report_due_date(period, due_day)
         remind_on = deadline - before
-        next_remind_on = report_due_date(_next_month(period), due_day) - before
+        next_remind_on = report_due_date(next_month(period), due_day) - before
         if remind_on <= on_date <= deadline:
             yield ReminderKind.REPORT_DUE, period, deadline, remind_on
         elif deadline + ONE_DAY <= on_date < next_remind_on:

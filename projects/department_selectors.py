@@ -30,16 +30,6 @@ PUBLIC_FIELDS = ("pk", "name", "short_name", "kind")
 PROJECTS_PER_PAGE = 50
 
 
-def plan_for_year(plans: list[Plan], year: int | None) -> Plan | None:
-    """The plan of ``year`` among ``plans``, or the newest when no year is asked for.
-
-    Returns None when no plan is published, or when the year asked for has no published plan.
-    """
-    if year is None:
-        return plans[0] if plans else None
-    return next((plan for plan in plans if plan.year == year), None)
-
-
 @dataclass
 class Figures:
     """How the projects a department leads in a plan stand, and how many it helps on."""

@@ -12,7 +12,7 @@ from minsheng.cache import public_page
 from minsheng.paging import page_numbers
 
 from . import department_selectors as selectors
-from .selectors import public_plans
+from .selectors import NoSuchPlan, plan_for, public_plans
 from .services import lights_ensure_current
 
 
@@ -29,15 +29,10 @@ def _chosen_plan(request):
     A year that is malformed or has no published plan is a page that does not exist.
     """
     plans = public_plans()
-    year = request.GET.get("year", "").strip()
-    if not year:
-        return plans, selectors.plan_for_year(plans, None)
-    if not year.isascii() or not year.isdigit() or len(year) != 4:
-        raise Http404("no such plan")
-    plan = selectors.plan_for_year(plans, int(year))
-    if plan is None:
-        raise Http404("no such plan")
-    return plans, plan
+    try:
+        return plans, plan_for(plans, request.GET.get("year"))
+    except NoSuchPlan:
+        raise Http404("no such plan") from None
 
 
 @public_page

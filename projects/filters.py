@@ -21,6 +21,7 @@ from departments.models import Area, Department
 
 from .choices import Light, ProjectStatus
 from .models import BeneficiaryGroup, Category, Plan, Project
+from .selectors import plan_for
 
 BEHIND = "behind"
 LIGHT_CHOICES = [(BEHIND, _("Behind or seriously behind")), *Light.choices]
@@ -128,10 +129,7 @@ class ProjectFilter(django_filters.FilterSet):
         if self.is_bound:
             self.form.errors  # noqa: B018 - validates; cleaned_data keeps the valid fields
             year = self.form.cleaned_data.get("year")
-        for plan in self.plans:
-            if str(plan.year) == year:
-                return plan
-        return self.plans[0] if self.plans else None
+        return plan_for(self.plans, year, strict=False)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

@@ -19,16 +19,27 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Protocol
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from minsheng.months import last_report_period, report_due_date
+from minsheng.numbers import HUNDRED, percent
+from minsheng.numbers import format_percent as _fmt
+
 from .choices import Light, ProjectStatus
 
-ONE_DECIMAL = Decimal("0.1")
-HUNDRED = Decimal("100")
+__all__ = [
+    "LightResult",
+    "ReportPeriod",
+    "Thresholds",
+    "compute_light",
+    "expected_progress",
+    "last_report_period",
+    "report_due_date",
+]
 
 
 class ProjectLike(Protocol):
@@ -46,6 +57,13 @@ class MilestoneLike(Protocol):
 
 
 class ReportLike(Protocol):
+    period: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPeriod:
+    """A report reduced to what the light reads: its period (a list loads only that)."""
+
     period: datetime.date
 
 
@@ -79,16 +97,6 @@ class LightResult:
     expected_progress: Decimal | None = None
 
 
-def _round(value: Decimal) -> Decimal:
-    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def _fmt(value: Decimal) -> str:
-    """A percentage as officials write it: at most one decimal, no trailing zero."""
-    text = f"{_round(value):f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
 def expected_progress(
     project: ProjectLike, milestones: Iterable[MilestoneLike], on_date: datetime.date
 ) -> Decimal:
@@ -97,7 +105,7 @@ def expected_progress(
     total_weight = sum(m.weight for m in milestones)
     if total_weight > 0:
         due_weight = sum(m.weight for m in milestones if m.planned_date <= on_date)
-        return _round(Decimal(due_weight) * HUNDRED / Decimal(total_weight))
+        return percent(due_weight, total_weight)
     start, end = project.planned_start, project.planned_end
     if on_date >= end:
         return HUNDRED
@@ -105,22 +113,7 @@ def expected_progress(
         return Decimal("0")
     elapsed = (on_date - start).days
     duration = (end - start).days
-    return _round(Decimal(elapsed) * HUNDRED / Decimal(duration))
-
-
-def last_report_period(on_date: datetime.date, due_day: int) -> datetime.date:
-    """The month whose progress report was last due before ``on_date`` (its first day)."""
-    month_start = on_date.replace(day=1)
-    if on_date.day > due_day:
-        return month_start
-    return (month_start - datetime.timedelta(days=1)).replace(day=1)
-
-
-def report_due_date(period: datetime.date, due_day: int) -> datetime.date:
-    """When the report for ``period`` is due: ``due_day`` of that month (or its last day)."""
-    next_month = (period.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    last_day = (next_month - datetime.timedelta(days=1)).day
-    return period.replace(day=min(due_day, last_day))
+    return percent(elapsed, duration)
 
 
 def compute_light(

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from departments.models import Area, Department
 from minsheng import clock
+from minsheng.numbers import percent
 
 from .choices import (
     AttachmentKind,
@@ -402,9 +403,7 @@ class Project(models.Model):
     @property
     def execution_rate(self) -> Decimal | None:
         """Funds disbursed as a percentage of planned investment (资金执行率)."""
-        if not self.planned_investment:
-            return None
-        return (self.funds_disbursed / self.planned_investment * 100).quantize(Decimal("0.1"))
+        return percent(self.funds_disbursed, self.planned_investment)
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -543,9 +542,7 @@ class Indicator(models.Model):
 
     @property
     def completion_percent(self) -> Decimal | None:
-        if not self.target_value:
-            return None
-        return (self.actual_value / self.target_value * 100).quantize(Decimal("0.1"))
+        return percent(self.actual_value, self.target_value)
 
 
 class ProgressReportQuerySet(models.QuerySet):

@@ -1,8 +1,8 @@
 """Reads of projects that know what the public may see.
 
 Residents see published projects of published plans, approved progress reports only and
-the attachments of those reports, never a department's contact details. The public pages
-and (later) the REST API read through these functions so that rule lives in one place.
+the attachments of those reports, never a department's contact details. The public pages,
+the feeds and the REST API read through these functions so that rule lives in one place.
 Each function runs a fixed number of queries whatever the number of rows.
 """
 
@@ -24,10 +24,12 @@ from django.utils.translation import gettext_lazy
 
 from departments.models import Area, Department
 from minsheng import clock
-from minsheng.templatetags.portal import amount, pct
+from minsheng.numbers import format_amount as amount
+from minsheng.numbers import format_percent as pct
+from minsheng.numbers import percent, round_percent
 
 from .choices import AttachmentKind, ChangeKind, ChangeSource, FundingSource, Light, ProjectStatus
-from .light import LightResult, Thresholds, compute_light
+from .light import LightResult, ReportPeriod, Thresholds, compute_light
 from .models import (
     TO_DELIVER,
     Attachment,
@@ -63,16 +65,38 @@ def current_plan() -> Plan | None:
     return Plan.objects.published().order_by("-year").first()
 
 
+class NoSuchPlan(LookupError):
+    """A year was asked for that is malformed or has no plan among those offered."""
+
+
+def plan_for(plans: list[Plan], year, *, strict: bool = True) -> Plan | None:
+    """The plan a page, the API, a feed or the dashboard shows: the one of ``year`` (``?year=``,
+    a path segment or a form value) among ``plans`` (newest first), else the default.
+
+    The default is the newest published plan among ``plans``, or the newest when none is
+    published (the dashboard offers unpublished plans too); None when there are no plans.
+    A year given that is malformed or not among ``plans`` raises ``NoSuchPlan`` (each entry
+    point answers it its own way: a 404 page, a 400 in the API); ``strict=False`` falls back
+    to the default instead, as a filter form does.
+    """
+    text = "" if year is None else str(year).strip()
+    if text:
+        # Compared as written: "02024" or "2024.0" is no year of ours.
+        plan = next((plan for plan in plans if str(plan.year) == text), None)
+        if plan is not None:
+            return plan
+        if strict:
+            raise NoSuchPlan(text)
+    published = [plan for plan in plans if plan.published]
+    return (published or plans or [None])[0]
+
+
 def public_plan(year) -> Plan:
     """The published plan of ``year``; 404 for an unknown, unpublished or malformed year."""
     try:
-        year = int(year)
-    except (TypeError, ValueError):
+        return plan_for(public_plans(), year if str(year or "").strip() else "-")
+    except NoSuchPlan:
         raise Http404("No such plan") from None
-    plan = Plan.objects.published().filter(year=year).first()
-    if plan is None:
-        raise Http404("No such plan")
-    return plan
 
 
 @dataclass(frozen=True)
@@ -95,9 +119,7 @@ class PlanHeadline:
     @property
     def execution_rate(self) -> Decimal | None:
         """Funds disbursed as a share of planned investment, in percent (资金执行率)."""
-        if not self.planned_investment:
-            return None
-        return (self.funds_disbursed * 100 / self.planned_investment).quantize(Decimal("0.1"))
+        return percent(self.funds_disbursed, self.planned_investment)
 
 
 def plan_headline(plan: Plan) -> PlanHeadline:
@@ -128,7 +150,6 @@ def plan_headline(plan: Plan) -> PlanHeadline:
             funds_disbursed=Sum("funds_disbursed", filter=deliver),
         )
     )
-    average = figures["average_progress"]
     return PlanHeadline(
         projects=figures["projects"],
         completed=figures["completed"],
@@ -139,7 +160,7 @@ def plan_headline(plan: Plan) -> PlanHeadline:
         behind=figures["behind"],
         yellow=figures["yellow"],
         red=figures["red"],
-        average_progress=None if average is None else Decimal(str(average)),
+        average_progress=round_percent(figures["average_progress"]),
         planned_investment=Decimal(str(figures["planned_investment"] or 0)),
         funds_disbursed=Decimal(str(figures["funds_disbursed"] or 0)),
     )
@@ -271,71 +292,11 @@ def public_project(pk) -> Project:
     return project
 
 
-class PreparedQuery:
-    """A query about one project, built by ``build(pk)`` and evaluated to a list.
-
-    ``values()`` querysets give dicts, plain ones model instances. Kept as one small type so
-    the page's reads are listed together below and each is a single query.
-    """
-
-    def __init__(self, build):
-        self.build = build
-
-    def __call__(self, pk: int | None = None) -> list:
-        return list(self.build(pk))
-
-
-_cooperating = PreparedQuery(
-    lambda pk: Department.objects.filter(cooperating_projects=pk).values("pk", "name", "short_name")
-)
-_areas = PreparedQuery(lambda pk: Area.objects.filter(projects=pk).values("pk", "name"))
-_groups = PreparedQuery(
-    lambda pk: BeneficiaryGroup.objects.filter(projects=pk).values("pk", "name")
-)
-_milestones_of = PreparedQuery(
-    lambda pk: Milestone.objects.filter(project_id=pk).order_by("planned_date", "pk")
-)
-_indicators_of = PreparedQuery(
-    lambda pk: Indicator.objects.filter(project_id=pk).order_by("order", "pk")
-)
-_approved_reports_of = PreparedQuery(
-    lambda pk: ProgressReport.objects.approved().filter(project_id=pk).order_by("-period", "-pk")
-)
-# Approved changes and decisions (计划调整、销号、暂缓、终止), in the order they were decided.
-# Pending, rejected and withdrawn requests are the office's and the department's business.
-_approved_changes_of = PreparedQuery(
-    lambda pk: (
-        ChangeRequest.objects.approved()
-        .filter(project_id=pk)
-        .only(
-            "project_id",
-            "kind",
-            "state",
-            "source",
-            "reason",
-            "changes",
-            "decision_number",
-            "decided_at",
-        )
-        .order_by("decided_at", "pk")
-    )
-)
-# The project's own attachments and those of its approved reports, oldest first.
-_public_attachments_of = PreparedQuery(
-    lambda pk: (
-        Attachment.objects.outside_unapproved_reports()
-        .filter(project_id=pk)
-        .order_by("uploaded_at", "pk")
-    )
-)
-
-
 def project_for_public(pk) -> Project:
     """One published project with everything its page shows, or 404 (nine queries).
 
-    Plain queries rather than prefetch chains, each compiled once per process: building
-    a queryset with eight prefetches cost more than the rest of the page. The project
-    gets, as lists:
+    Plain queries rather than prefetch chains: building a queryset with eight prefetches
+    cost more than the rest of the page. The project gets, as lists:
 
     - ``cooperating``, ``area_list``, ``group_list``: dicts with ``pk`` and ``name``;
     - ``milestone_list`` (date order) and ``indicator_list``;
@@ -355,19 +316,48 @@ def project_for_public(pk) -> Project:
     )
     if project is None:
         raise Http404("No such project")
-    project.cooperating = _cooperating(pk)
-    project.area_list = _areas(pk)
-    project.group_list = _groups(pk)
-    project.milestone_list = _milestones_of(pk)
-    project.indicator_list = _indicators_of(pk)
-    reports = _approved_reports_of(pk)
+    project.cooperating = list(
+        Department.objects.filter(cooperating_projects=pk).values("pk", "name", "short_name")
+    )
+    project.area_list = list(Area.objects.filter(projects=pk).values("pk", "name"))
+    project.group_list = list(BeneficiaryGroup.objects.filter(projects=pk).values("pk", "name"))
+    project.milestone_list = list(
+        Milestone.objects.filter(project_id=pk).order_by("planned_date", "pk")
+    )
+    project.indicator_list = list(Indicator.objects.filter(project_id=pk).order_by("order", "pk"))
+    reports = list(
+        ProgressReport.objects.approved().filter(project_id=pk).order_by("-period", "-pk")
+    )
     by_report = {report.pk: report for report in reports}
-    changes = _approved_changes_of(pk)
+    # Approved changes and decisions (计划调整、销号、暂缓、终止), in the order they were
+    # decided. Pending, rejected and withdrawn requests are the office's and the
+    # department's business.
+    changes = list(
+        ChangeRequest.objects.approved()
+        .filter(project_id=pk)
+        .only(
+            "project_id",
+            "kind",
+            "state",
+            "source",
+            "reason",
+            "changes",
+            "decision_number",
+            "decided_at",
+        )
+        .order_by("decided_at", "pk")
+    )
     by_change = {change.pk: change for change in changes}
+    # The project's own attachments and those of its approved reports, oldest first.
+    attachments = (
+        Attachment.objects.outside_unapproved_reports()
+        .filter(project_id=pk)
+        .order_by("uploaded_at", "pk")
+    )
     project.project_attachments = []
     for row in (*reports, *changes):
         row.public_attachments = []
-    for attachment in _public_attachments_of(pk):
+    for attachment in attachments:
         if attachment.change_request_id is not None:
             if attachment.change_request_id in by_change:
                 by_change[attachment.change_request_id].public_attachments.append(attachment)
@@ -430,17 +420,10 @@ def relabel_lights(projects: list[Project], on_date: datetime.date | None = None
     thresholds = Thresholds.from_settings()
     for project in projects:
         period = periods.get(project.pk)
-        report = _Period(period) if period else None
+        report = ReportPeriod(period) if period else None
         result = compute_light(project, milestones[project.pk], report, on_date, thresholds)
         project.light = result.light
         project.light_reason = result.reason
-
-
-class _Period:
-    __slots__ = ("period",)
-
-    def __init__(self, period):
-        self.period = period
 
 
 @dataclass(frozen=True)
@@ -833,7 +816,6 @@ __all__ = [
     "ChangeLine",
     "PlanChange",
     "PlanHeadline",
-    "PreparedQuery",
     "approved_reports_of_plan",
     "approved_reports_of_project",
     "category_cards",

@@ -17,7 +17,7 @@ from minsheng.cache import invalidate_public_pages
 from minsheng.services import ServiceError
 
 from .choices import ProjectStatus, ReportState
-from .light import Thresholds, compute_light
+from .light import ReportPeriod, Thresholds, compute_light
 from .models import HistorySource, Indicator, Milestone, ProgressReport, Project
 
 LIGHT_BATCH_SIZE = 500
@@ -215,13 +215,6 @@ def _light_queryset():
     )
 
 
-class _Period:
-    __slots__ = ("period",)
-
-    def __init__(self, period):
-        self.period = period
-
-
 LIGHT_FIELDS = ["light", "light_reason", "expected_progress", "light_as_of"]
 
 
@@ -253,7 +246,9 @@ def _refresh(projects, on_date: datetime.date, thresholds: Thresholds) -> int:
     changed = []
     with translation.override(settings.LANGUAGE_CODE):
         for project in projects:
-            report = _Period(project.latest_report_period) if project.latest_report_period else None
+            report = (
+                ReportPeriod(project.latest_report_period) if project.latest_report_period else None
+            )
             values = _light_values(project, project.milestones.all(), report, on_date, thresholds)
             if any(getattr(project, k) != v for k, v in values.items()):
                 for key, value in values.items():

@@ -48,13 +48,10 @@ def home(request):
     plans = selectors.public_plans()
     if not plans:
         return render(request, "projects/home.html", {"plan": None})
-    year = request.GET.get("year")
-    if year:
-        plan = next((p for p in plans if str(p.year) == year.strip()), None)
-        if plan is None:
-            raise Http404("No such plan")
-    else:
-        plan = plans[0]
+    try:
+        plan = selectors.plan_for(plans, request.GET.get("year"))
+    except selectors.NoSuchPlan:
+        raise Http404("No such plan") from None
     context = {
         "plan": plan,
         "plans": plans,

@@ -37,7 +37,7 @@ from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 from openpyxl import load_workbook
 
-from dashboard import selectors
+from dashboard import report_sql, selectors
 from dashboard.models import BriefingDispatch, ProjectSnapshot
 from dashboard.services import snapshot_take, snapshots_backfill
 from dashboard.tasks import snapshot_take_task
@@ -296,7 +296,7 @@ def test_reports_on_time_with_a_due_day_late_in_the_month(world, monkeypatch):
     # A due day after the 28th is counted by comparing months as numbers; for the 25th both
     # ways must agree.
     plain = figures(world).headline.totals
-    monkeypatch.setattr(selectors, "PLAIN_DUE_DATES_UP_TO", 0)
+    monkeypatch.setattr(report_sql, "PLAIN_DUE_DATES_UP_TO", 0)
     by_months = figures(world).headline.totals
     assert (by_months.reports_required, by_months.reports_on_time) == (31, 5)
     assert by_months.reports_on_time == plain.reports_on_time

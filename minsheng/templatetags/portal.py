@@ -4,56 +4,39 @@ The light's badge is ``projects``' (``{% load lights %}``); what a role opens is
 ``departments``' (``{% load roles %}``): the project package imports no feature app.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import template
 from django.template.defaulttags import querystring
 from django.utils.html import format_html
 
+from minsheng import numbers
+
 register = template.Library()
-
-
-def _decimal(value):
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        return None
 
 
 @register.filter
 def pct(value):
     """A percentage with at most one decimal and no trailing zero: 55, 55.5 (no % sign)."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    text = f"{number.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}"
-    return text[:-2] if text.endswith(".0") else text
+    return numbers.format_percent(value)
 
 
 @register.filter
 def amount(value):
     """An amount (万元 or a count) with thousands separators and at most two decimals."""
-    number = _decimal(value)
-    if number is None:
-        return "—"
-    number = number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    text = f"{number:,.2f}".rstrip("0").rstrip(".")
-    return text
+    return numbers.format_amount(value)
 
 
 @register.filter
 def percent_of(part, whole):
     """``part`` as a percentage of ``whole`` (one decimal), or None when whole is zero."""
-    part, whole = _decimal(part), _decimal(whole)
-    if part is None or not whole:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return numbers.percent(part, whole)
 
 
 @register.filter
 def bar_width(value):
     """A progress value clamped to 0–100 for a bar's width."""
-    number = _decimal(value) or Decimal(0)
+    number = numbers.to_decimal(value) or Decimal(0)
     return f"{max(Decimal(0), min(Decimal(100), number)):f}"
 
 

@@ -14,7 +14,7 @@ from departments.models import Area, Department
 from minsheng.api.schema import YEARS
 from minsheng.api.viewsets import ReadViewSet
 from projects import department_selectors as selectors
-from projects.selectors import public_plans
+from projects.selectors import NoSuchPlan, plan_for, public_plans
 from projects.services import lights_ensure_current
 
 DEPARTMENT_TAG = "责任单位 / Departments"
@@ -66,14 +66,12 @@ class DepartmentViewSet(ReadViewSet):
         return Response(serializer.data)
 
     def _plan(self):
-        plans = public_plans()
-        year = self.request.query_params.get("year", "").strip()
-        if not year:
-            return plans[0] if plans else None
-        plan = next((p for p in plans if str(p.year) == year), None)
-        if plan is None:
-            raise exceptions.ValidationError({"year": [_("No plan of this year is published.")]})
-        return plan
+        try:
+            return plan_for(public_plans(), self.request.query_params.get("year"))
+        except NoSuchPlan:
+            raise exceptions.ValidationError(
+                {"year": [_("No plan of this year is published.")]}
+            ) from None
 
 
 @extend_schema_view(

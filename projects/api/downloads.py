@@ -10,19 +10,10 @@ what staff typed must not run in the spreadsheet of whoever opens them.
 from __future__ import annotations
 
 import tablib
+from django.conf import settings
+from django.utils import translation
 
 from minsheng.spreadsheets import safe_row
-from projects.choices import Light
-from projects.resources import FUNDING_SOURCE_LABELS, STATUS_LABELS
-
-LIGHT_LABELS = {
-    Light.GREEN: "正常",
-    Light.YELLOW: "滞后",
-    Light.RED: "严重滞后",
-    Light.COMPLETED: "已完成",
-    Light.NOT_STARTED: "未开工",
-    Light.SUSPENDED: "暂缓",
-}
 
 HEADERS = [
     "年度",
@@ -59,7 +50,16 @@ def _names(objects) -> str:
 
 
 def project_dataset(projects, build_url) -> tablib.Dataset:
-    """The rows of ``projects`` (with plan, category, lead department and relations loaded)."""
+    """The rows of ``projects`` (with plan, category, lead department and relations loaded).
+
+    Statuses, lights and funding sources are the choices' own labels, in the portal's
+    language (Chinese) whatever the request's: one list of labels, the models'.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _dataset(projects, build_url)
+
+
+def _dataset(projects, build_url) -> tablib.Dataset:
     rows = []
     for project in projects:
         rows.append(
@@ -73,8 +73,8 @@ def project_dataset(projects, build_url) -> tablib.Dataset:
                     _names(project.cooperating_departments.all()),
                     _names(project.areas.all()),
                     _names(project.beneficiary_groups.all()),
-                    STATUS_LABELS.get(project.status, project.status),
-                    LIGHT_LABELS.get(project.light, project.light),
+                    project.get_status_display(),
+                    project.get_light_display(),
                     project.light_reason,
                     project.progress_percent,
                     project.expected_progress,
@@ -84,7 +84,7 @@ def project_dataset(projects, build_url) -> tablib.Dataset:
                     project.planned_investment,
                     project.funds_disbursed,
                     project.execution_rate,
-                    FUNDING_SOURCE_LABELS.get(project.funding_source, project.funding_source),
+                    project.get_funding_source_display(),
                     project.summary,
                     project.commitment,
                     build_url(project.get_absolute_url()),

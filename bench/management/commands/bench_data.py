@@ -42,13 +42,13 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from dashboard.models import ProjectSnapshot
-from dashboard.months import month_start
 from dashboard.services import SNAPSHOT_FIELDS, snapshots_backfill
 from departments.models import Membership
 from feedback.choices import CommentState, RatingLevel
 from feedback.models import HASH_LENGTH, Comment, Rating, Reply
 from feedback.workdays import add_working_days
 from minsheng import clock
+from minsheng.months import month_start
 from projects.choices import ProjectStatus, ReportState
 from projects.demo import DEMO_DATE, LOCAL_TIME, PLAN, PROJECTS, USERS, DemoDataError, load_demo
 from projects.models import Indicator, Milestone, Plan, ProgressReport, Project

@@ -11,9 +11,9 @@ import argparse
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from dashboard.months import month_start, parse_month
 from dashboard.services import snapshot_take, snapshots_backfill
 from minsheng import clock
+from minsheng.months import month_start, parse_month
 from minsheng.services import ServiceError
 
 
