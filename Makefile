@@ -14,8 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+# Development installs the production pins plus the test and lint tools (requirements-dev.lock);
+# the Docker image installs requirements.lock alone.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
