@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import is_coordinator
 from minsheng.admin_actions import ServiceActionsMixin
+from minsheng.admin_exports import SelectedExportMixin
 from minsheng.admin_scoping import DepartmentScopedAdminMixin
 from minsheng.admin_writes import (
     ServiceRefused,
@@ -62,7 +63,7 @@ def light_badge(light: str, reason: str = ""):
     )
 
 
-class SpreadsheetAdminMixin:
+class SpreadsheetAdminMixin(SelectedExportMixin):
     """Import for the coordinating office only; CSV with a byte-order mark so Excel reads Chinese."""
 
     to_encoding = "utf-8-sig"
