@@ -6,6 +6,13 @@ from tests.support import defaults
 pytest_plugins = ["tests.support.api", "tests.support.spreadsheets"]
 
 
+def pytest_configure(config):
+    """On pytest-xdist's workers (``make test``), a Redis database of the worker's own."""
+    from tests.support.parallel import give_this_worker_its_own_redis_database
+
+    give_this_worker_its_own_redis_database()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files of a test go to a temporary folder."""
