@@ -7,7 +7,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
        fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
-# Exactly the versions CI tested.
+# Exactly the versions CI tested, production packages only: the test and lint tools are in
+# requirements-dev.lock, which the image never installs (tests/test_deployment.py checks it).
 COPY requirements.lock .
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .

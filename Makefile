@@ -14,8 +14,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.lock | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+# Development installs the production pins plus the test and lint tools (requirements-dev.lock);
+# the Docker image installs requirements.lock alone.
+$(VENV)/.installed: requirements.lock requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -34,8 +36,12 @@ run: install
 	@echo ""
 	DJANGO_DEBUG=true MINSHENG_AS_OF_DATE=$(DEMO_AS_OF_DATE) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Tests run on every core (pytest-xdist); PYTEST_WORKERS=0 runs them in this one process, and
+# PYTEST_ARGS adds options or picks tests (a later -n wins over this one). The browser tests
+# share one worker (--dist loadgroup): they load the demo plan once.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -32,6 +32,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from departments.roles import is_coordinator, sees_everything
 from minsheng import clock
 from minsheng.admin_actions import ServiceActionsMixin
+from minsheng.admin_exports import SelectedExportMixin
 from minsheng.services import ServiceError
 from projects.admin_scoping import DepartmentScopedAdminMixin
 
@@ -89,7 +90,7 @@ def reply_status(comment: Comment, today):
     return format_html('<span class="ms-reply ms-reply--waiting">{}</span>', _("Awaiting reply"))
 
 
-class StaffExportMixin(ExportMixin):
+class StaffExportMixin(SelectedExportMixin, ExportMixin):
     """Exports follow the list's filters and scope; CSV with a byte-order mark for Excel."""
 
     to_encoding = "utf-8-sig"

@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from departments.roles import is_coordinator, person_name
 from minsheng.admin_actions import ServiceActionsMixin
+from minsheng.admin_exports import SelectedExportMixin
 from minsheng.admin_writes import (
     ServiceRefused,
     ServiceWritesAdminMixin,
@@ -73,7 +74,7 @@ def light_badge(light: str, reason: str = ""):
     )
 
 
-class SpreadsheetAdminMixin:
+class SpreadsheetAdminMixin(SelectedExportMixin):
     """Import for the coordinating office only; CSV with a byte-order mark so Excel reads Chinese."""
 
     to_encoding = "utf-8-sig"

@@ -1,5 +1,17 @@
 import pytest
 
+from tests.support import defaults
+
+# Fixtures that several test modules share (no test module imports another).
+pytest_plugins = ["tests.support.api", "tests.support.spreadsheets"]
+
+
+def pytest_configure(config):
+    """On pytest-xdist's workers (``make test``), a Redis database of the worker's own."""
+    from tests.support.parallel import give_this_worker_its_own_redis_database
+
+    give_this_worker_its_own_redis_database()
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -10,13 +22,13 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fixed_today(settings):
     """Tests judge lights on a fixed date in the middle of the 2024 plan unless they say otherwise."""
-    settings.MINSHENG_AS_OF_DATE = "2024-09-30"
+    settings.MINSHENG_AS_OF_DATE = defaults.AS_OF_DATE
 
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hashing a password the production way takes a good part of a second; tests need not."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = defaults.PASSWORD_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -15,27 +15,23 @@ not depend on the Chinese catalogue.
 
 from __future__ import annotations
 
+import copy
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
-from html.parser import HTMLParser
 
 import pytest
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
-from PIL import Image
 
 from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, REPORTER_GROUP
 from projects import services
-from projects.choices import ProjectStatus, ReportState
+from projects.choices import ReportState
 from projects.models import Attachment, Indicator, Milestone, ProgressReport, Project
 from tests.factories import (
     AreaFactory,
@@ -52,6 +48,18 @@ from tests.factories import (
     leader,
     reporter,
 )
+from tests.support.admin_forms import (
+    FormFields,
+    add_inline_row,
+    change_url,
+    changelist_url,
+    english_client,
+    form_data,
+    is_post_form,
+    row,
+)
+from tests.support.defaults import usual_test_settings
+from tests.support.files import png_upload
 
 EDIT, VIEW, NONE = "edit", "view", "none"
 ROLES = [
@@ -100,117 +108,6 @@ def can_delete(role: str, target: str, model: str) -> bool:
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _is_admin_form(attrs: dict) -> bool:
-    """The change form of a model admin page: ``<form id="<model>_form">``."""
-    return (attrs.get("id") or "").endswith("_form")
-
-
-def _is_post_form(attrs: dict) -> bool:
-    """Any form that posts, except the logout button of the page header."""
-    return (attrs.get("method") or "").lower() == "post" and attrs.get("id") != "logout-form"
-
-
-class _FormFields(HTMLParser):
-    """What a browser would post from the first form of a page that ``pick`` accepts."""
-
-    SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
-
-    def __init__(self, pick=_is_admin_form):
-        super().__init__(convert_charrefs=True)
-        self.pick = pick
-        self.inside = False
-        self.done = False
-        self.fields: list[tuple[str, str]] = []
-        self._select: dict | None = None
-        self._option: list | None = None
-        self._textarea: list | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            if not self.done and self.pick(attrs):
-                self.inside = True
-            return
-        if not self.inside or "disabled" in attrs:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = (attrs.get("type") or "text").lower()
-            if kind in self.SKIPPED_INPUTS:
-                return
-            if kind in ("checkbox", "radio"):
-                if "checked" in attrs:
-                    self.fields.append((name, attrs.get("value") or "on"))
-                return
-            self.fields.append((name, attrs.get("value") or ""))
-        elif tag == "select" and name:
-            self._select = {"name": name, "multiple": "multiple" in attrs, "options": []}
-        elif tag == "option" and self._select is not None:
-            self._option = [attrs.get("value"), "selected" in attrs, ""]
-            self._select["options"].append(self._option)
-        elif tag == "textarea" and name:
-            self._textarea = [name, []]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1].append(data)
-        elif self._option is not None:
-            self._option[2] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form" and self.inside:
-            self.inside, self.done = False, True
-        elif tag == "option":
-            self._option = None
-        elif tag == "select" and self._select is not None:
-            options = [
-                (v if v is not None else text, sel) for v, sel, text in self._select["options"]
-            ]
-            chosen = [value for value, selected in options if selected]
-            if not chosen and not self._select["multiple"] and options:
-                chosen = [options[0][0]]  # a browser sends the first option
-            self.fields += [(self._select["name"], value) for value in chosen]
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            name, parts = self._textarea
-            text = "".join(parts)
-            self.fields.append((name, text[1:] if text.startswith("\n") else text))
-            self._textarea = None
-
-
-def form_data(client: Client, url: str, pick=_is_admin_form) -> dict:
-    """GET ``url`` and return the data its admin form would post, inline formsets included.
-
-    Multi-valued fields (multiple selects) are lists; the inline formsets' empty templates
-    (``__prefix__``) are left out as a browser leaves them out.
-    """
-    response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    parser = _FormFields(pick)
-    parser.feed(response.content.decode())
-    assert parser.done, f"no admin form on {url}"
-    data: dict[str, list[str]] = {}
-    for name, value in parser.fields:
-        if "__prefix__" in name or name == "csrfmiddlewaretoken":
-            continue
-        data.setdefault(name, []).append(value)
-    return {name: values if len(values) > 1 else values[0] for name, values in data.items()}
-
-
-def add_inline_row(data: dict, prefix: str, values: dict) -> None:
-    """Append one new row to the inline formset ``prefix`` of posted form ``data``."""
-    index = int(data[f"{prefix}-TOTAL_FORMS"])
-    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
-    for key, value in values.items():
-        data[f"{prefix}-{index}-{key}"] = value
-
-
-def row(obj) -> dict:
-    """Every stored column of ``obj``, read again from the database."""
-    fresh = type(obj).objects.get(pk=obj.pk)
-    return {f.attname: getattr(fresh, f.attname) for f in fresh._meta.concrete_fields}
-
-
 def project_state(project) -> dict:
     """A project's row and everything hanging off it, to show a refused write changed nothing."""
     return {
@@ -236,28 +133,7 @@ def refusal_shown(response) -> bool:
     )
 
 
-def png_upload(name: str = "site.png") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 40, 40)).save(buffer, format="PNG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
-
-
-def change_url(model: str, pk) -> str:
-    return reverse(f"admin:projects_{model}_change", args=[pk])
-
-
-def changelist_url(model: str) -> str:
-    return reverse(f"admin:projects_{model}_changelist")
-
-
 # --- the world the matrix runs in ----------------------------------------------------------
-
-
-def english_client() -> Client:
-    """A client that chose English with the language switch (pages are Chinese otherwise)."""
-    client = Client()
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 @dataclass
@@ -279,8 +155,7 @@ class World:
         return self.objects[target][model]
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> World:
     lead = DepartmentFactory(name="区教育体育局", short_name="教体局")
     coop = DepartmentFactory(name="区住房和城乡建设局", short_name="住建局")
     other = DepartmentFactory(name="区卫生健康委员会", short_name="卫健委")
@@ -325,6 +200,25 @@ def world(db):
     # Lights current as of the fixed date, so that opening a list does not recompute them.
     services.lights_refresh()
     return world
+
+
+@pytest.fixture(scope="module")
+def _world_rows(django_db_setup, django_db_blocker):
+    """The matrix's rows, written once for the whole module and rolled back at its end.
+
+    Every test here asks for them, and each runs in a savepoint inside this transaction
+    (pytest-django's ``db``), so none sees what another wrote.
+    """
+    with django_db_blocker.unblock(), usual_test_settings(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_rows, db) -> World:
+    """The matrix's world, as fresh objects and clients for each test (as Django's
+    ``setUpTestData`` gives): a test that changes an object in memory changes only its own."""
+    return copy.deepcopy(_world_rows)
 
 
 # --- view ----------------------------------------------------------------------------------
@@ -1066,7 +960,7 @@ def test_intermediate_return_page_posts_what_the_action_expects(world):
     )
     assert response.status_code == 200
     # what the page's form posts (its hidden fields name the action and the reports)
-    parser = _FormFields(_is_post_form)
+    parser = FormFields(is_post_form)
     parser.feed(response.content.decode())
     posted = dict(parser.fields)
     posted.pop("csrfmiddlewaretoken", None)
@@ -1147,140 +1041,6 @@ def test_the_coordinating_office_changes_the_lead_department(world):
     assert world.client("lead_reporter").get(url).status_code == 404
 
 
-# --- the project list: filters, search, the light ----------------------------------------
-
-
-@pytest.fixture
-def listed(db):
-    """Projects that differ in every filtered attribute, lights current as of 2024-09-30."""
-    plan_2024 = PlanFactory(year=2024)
-    plan_2023 = PlanFactory(year=2023, title="2023年民生实事实施方案")
-    education = CategoryFactory(name="教育公平与质量提升", code="edu")
-    health = CategoryFactory(name="医疗健康保障", code="health")
-    education_bureau = DepartmentFactory(name="区教育体育局")
-    health_commission = DepartmentFactory(name="区卫生健康委员会")
-    chaoyang = AreaFactory(name="朝阳社区")
-    xiushui = AreaFactory(name="秀水社区")
-    school = ProjectFactory(
-        plan=plan_2024,
-        title="朝阳路小学扩建",
-        category=education,
-        lead_department=education_bureau,
-        planned_start=datetime.date(2024, 1, 1),
-        planned_end=datetime.date(2024, 6, 30),
-        status=ProjectStatus.IN_PROGRESS,
-    )
-    school.areas.add(chaoyang)
-    clinic = ProjectFactory(
-        plan=plan_2024,
-        title="秀水社区卫生服务站",
-        category=health,
-        lead_department=health_commission,
-        status=ProjectStatus.COMPLETED,
-        completed_on=datetime.date(2024, 8, 1),
-        progress_percent=Decimal("100"),
-    )
-    clinic.areas.add(xiushui)
-    canteen = ProjectFactory(
-        plan=plan_2023,
-        title="老年助餐点建设",
-        category=education,
-        lead_department=health_commission,
-        status=ProjectStatus.NOT_STARTED,
-    )
-    services.lights_refresh()
-    return {
-        "plan_2024": plan_2024,
-        "plan_2023": plan_2023,
-        "education": education,
-        "health": health,
-        "education_bureau": education_bureau,
-        "health_commission": health_commission,
-        "chaoyang": chaoyang,
-        "xiushui": xiushui,
-        "school": school,
-        "clinic": clinic,
-        "canteen": canteen,
-    }
-
-
-def _listed_titles(client, query: str) -> set[str]:
-    response = client.get(changelist_url("project") + query)
-    assert response.status_code == 200
-    return {project.title for project in response.context["cl"].result_list}
-
-
-def _office_client() -> Client:
-    client = english_client()
-    client.force_login(coordinator("office"))
-    return client
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("", {"school", "clinic", "canteen"}),
-        ("?plan__id__exact={plan_2023}", {"canteen"}),
-        ("?category__id__exact={health}", {"clinic"}),
-        ("?lead_department__id__exact={health_commission}", {"clinic", "canteen"}),
-        ("?areas__id__exact={chaoyang}", {"school"}),
-        ("?status__exact=completed", {"clinic"}),
-        ("?light=red", {"school"}),
-        ("?light=not_started", {"canteen"}),
-        ("?q=卫生服务", {"clinic"}),
-        ("?q=助餐&plan__id__exact={plan_2024}", set()),
-    ],
-)
-def test_project_list_filters_and_search(listed, query, expected):
-    ids = {key: value.pk for key, value in listed.items()}
-    titles = _listed_titles(_office_client(), query.format(**ids))
-    assert titles == {listed[key].title for key in expected}
-
-
-@pytest.mark.django_db
-def test_project_list_offers_each_filter(listed):
-    response = _office_client().get(changelist_url("project"))
-    with translation.override("en"):
-        titles = {str(spec.title) for spec in response.context["cl"].filter_specs}
-    assert {"plan", "category", "lead department", "areas covered", "status", "light"} <= titles
-
-
-@pytest.mark.django_db
-def test_project_list_shows_the_light_as_icon_and_word(listed):
-    page = _office_client().get(changelist_url("project")).content.decode()
-
-    assert '<span class="ms-light ms-light--red" title="' in page
-    assert "■ Seriously behind</span>" in page
-    assert "✔ Completed</span>" in page
-    assert "○ Not started</span>" in page
-
-
-@pytest.mark.django_db
-def test_project_list_shows_the_light_in_chinese_by_default(listed):
-    client = Client()
-    client.force_login(coordinator("office"))
-
-    page = client.get(changelist_url("project")).content.decode()
-
-    assert "■ 严重滞后</span>" in page
-    assert "✔ 已完成</span>" in page
-
-
-@pytest.mark.django_db
-def test_department_filters_never_widen_what_a_reporter_sees(listed):
-    client = english_client()
-    client.force_login(reporter("edu_reporter", listed["education_bureau"]))
-
-    mine = _listed_titles(client, "")
-    theirs = _listed_titles(client, f"?lead_department__id__exact={listed['health_commission'].pk}")
-    searched = _listed_titles(client, "?q=卫生服务")
-
-    assert mine == {"朝阳路小学扩建"}
-    assert theirs == set()
-    assert searched == set()
-
-
 # --- export ------------------------------------------------------------------------------
 
 
@@ -1288,7 +1048,7 @@ def _export_csv(client, extra: dict | None = None) -> str:
     url = reverse("admin:projects_project_export")
     page = client.get(url)
     assert page.status_code == 200
-    data = form_data(client, url, pick=_is_post_form)
+    data = form_data(client, url, pick=is_post_form)
     csv_value = next(
         value
         for value, label in _select_options(page.content.decode(), "format")

@@ -27,7 +27,14 @@ from tests.factories import (
     coordinator,
     reporter,
 )
-from tests.test_admin import _is_post_form, change_url, english_client, form_data, png_upload, row
+from tests.support.admin_forms import (
+    change_url,
+    english_client,
+    form_data,
+    is_post_form,
+    row,
+)
+from tests.support.files import png_upload
 
 D = datetime.date
 
@@ -178,7 +185,7 @@ def test_a_change_request_changes_nothing_until_the_office_approves_it(red):
     url = file_url(project)
     page = jiaoyu.get(url).content.decode()
     assert "Now: Aug. 25, 2024" in page
-    data = form_data(jiaoyu, url, pick=_is_post_form)
+    data = form_data(jiaoyu, url, pick=is_post_form)
     data[f"milestone-{milestone.pk}-planned_date"] = "2024-10-20"
     data["reason"] = "雨季停工，主体结构顺延"
     light_before = project.light
@@ -215,7 +222,7 @@ def test_a_change_request_changes_nothing_until_the_office_approves_it(red):
 def test_a_change_request_needs_a_reason_and_a_change(red):
     jiaoyu = client_of(red["jiaoyu"])
     url = file_url(red["project"])
-    data = form_data(jiaoyu, url, pick=_is_post_form)
+    data = form_data(jiaoyu, url, pick=is_post_form)
 
     unchanged = jiaoyu.post(url, {**data, "reason": "雨季停工"})
     no_reason = jiaoyu.post(

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.test_api import world  # noqa: F401 - the fixture
+from tests.support.api import real_ids
 
 CHECKS = [
     not_a_server_error,
@@ -40,7 +40,7 @@ EXAMPLES_PER_OPERATION = 10
 
 
 @pytest.fixture
-def api_schema(world, settings):  # noqa: F811 - the fixture imported above
+def api_schema(api_world, settings):
     # Many requests from one client in a few seconds: the anonymous rate must not answer 429.
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
@@ -61,29 +61,6 @@ def operations(schema):
     found = [result.ok() for result in schema.get_all_operations()]
     assert len(found) > 30
     return found
-
-
-def real_ids(data):
-    """An existing object for each address with an id, for requests that get past the 404."""
-    school = data["school"]
-    submitted = school.reports.get(state="submitted").pk
-    return {
-        "/api/v1/projects/{id}/": school.pk,
-        "/api/v1/satisfaction/{id}/": school.pk,
-        "/api/v1/reports/{id}/": school.reports.approved().get().pk,
-        "/api/v1/reports/{id}/submit/": school.reports.get(state="draft").pk,
-        "/api/v1/reports/{id}/approve/": submitted,
-        "/api/v1/reports/{id}/return/": submitted,
-        "/api/v1/milestones/{id}/": school.milestones.first().pk,
-        "/api/v1/indicators/{id}/": school.indicators.first().pk,
-        "/api/v1/comments/{id}/": school.comments.published().first().pk,
-        "/api/v1/departments/{id}/": data["housing"].pk,
-        "/api/v1/areas/{id}/": data["chaoyang"].pk,
-        "/api/v1/categories/{id}/": data["education"].pk,
-        "/api/v1/beneficiary-groups/{id}/": data["children"].pk,
-        "/api/v1/plans/{year}/": 2024,
-        "/api/v1/plans/{year}/statistics/": 2024,
-    }
 
 
 def path_parameters(operation, ids):
@@ -134,10 +111,10 @@ def run(operation, headers, ids, before_each=lambda: None):
 # Anonymous reads; the office's token and a department reporter's (jiaoyu, whose department
 # leads the school project) so that the writes get past their permissions.
 @pytest.mark.parametrize("who", ["anonymous", "coordinator", "school_reporter"])
-def test_no_answer_breaks_the_schema(api_schema, world, who):  # noqa: F811
+def test_no_answer_breaks_the_schema(api_schema, api_world, who):
     headers, before_each = {}, lambda: None
     if who != "anonymous":
-        user = world["users"][who]
+        user = api_world["users"][who]
         key = Token.objects.create(user=user).key
         headers["Authorization"] = f"Token {key}"
 
@@ -145,13 +122,13 @@ def test_no_answer_breaks_the_schema(api_schema, world, who):  # noqa: F811
             # DELETE /auth/token/ revokes it: bring it back for the next request.
             Token.objects.get_or_create(key=key, defaults={"user": user})
 
-    ids = real_ids(world)
+    ids = real_ids(api_world)
     for operation in operations(api_schema):
         run(operation, headers, ids, before_each)
 
 
-def test_existing_objects_answer_as_described(api_schema, world):  # noqa: F811
-    ids = real_ids(world)
+def test_existing_objects_answer_as_described(api_schema, api_world):
+    ids = real_ids(api_world)
     checked = 0
     for operation in operations(api_schema):
         if operation.method.upper() != "GET":
@@ -163,10 +140,10 @@ def test_existing_objects_answer_as_described(api_schema, world):  # noqa: F811
     assert checked >= 20
 
 
-def test_every_number_in_a_query_is_refused_below_the_minimum_the_schema_states(client, world):  # noqa: F811
+def test_every_number_in_a_query_is_refused_below_the_minimum_the_schema_states(client, api_world):
     # A schema that allowed project=0 or page_size=0 would promise what the API answers 400 to.
     schema = client.get("/api/schema/?format=json").json()
-    ids = real_ids(world)
+    ids = real_ids(api_world)
     checked = []
     for path, operations in schema["paths"].items():
         for parameter in operations.get("get", {}).get("parameters", []):

@@ -66,7 +66,9 @@ def cache_state(client, path, **extra):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["projects:home", "projects:list", "departments:list"])
+@pytest.mark.parametrize(
+    "name", ["projects:home", "projects:list", "departments:list", "projects:accessibility"]
+)
 def test_anonymous_pages_are_cached(client, project, name):
     first = client.get(reverse(name))
     second = client.get(reverse(name))

@@ -26,7 +26,7 @@ from tests.factories import (
     coordinator,
     reporter,
 )
-from tests.test_commitments import pdf
+from tests.support.files import pdf
 
 pytestmark = pytest.mark.django_db
 D = datetime.date

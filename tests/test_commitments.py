@@ -16,7 +16,6 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from minsheng.services import ServiceError
@@ -44,15 +43,11 @@ from tests.factories import (
     head,
     reporter,
 )
-from tests.test_uploads import pdf_bytes
+from tests.support.files import pdf
 
 pytestmark = pytest.mark.django_db
 
 BASELINE_REFUSAL = "该字段属于原计划，请提交调整申请"
-
-
-def pdf(name="验收报告.pdf"):
-    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 @pytest.fixture

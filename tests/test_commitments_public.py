@@ -15,7 +15,6 @@ from io import BytesIO
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.utils.formats import date_format
 from openpyxl import load_workbook
@@ -38,7 +37,7 @@ from tests.factories import (
     leader,
     reporter,
 )
-from tests.test_uploads import pdf_bytes
+from tests.support.files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -50,10 +49,6 @@ RAIN = "雨季停工，主体施工顺延"
 @pytest.fixture(autouse=True)
 def _empty_page_cache():
     cache.clear()
-
-
-def pdf(name="验收报告.pdf"):
-    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 @pytest.fixture

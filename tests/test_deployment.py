@@ -6,9 +6,13 @@ against the project: modules gunicorn and Celery load, management commands, scri
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.metadata
 import re
 import shlex
+import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -129,6 +133,159 @@ def test_dockerfile_installs_the_lock_file():
     assert "pip install --no-cache-dir -r requirements.lock" in dockerfile
     assert "collectstatic" in dockerfile
     assert re.search(r"^USER \w+", dockerfile, flags=re.MULTILINE)
+
+
+# --- what the image installs: production packages only --------------------------------------
+
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+# Packages a production image must never hold, whatever the dev extra says today.
+KNOWN_DEVELOPMENT = {
+    "pytest",
+    "pytest-django",
+    "pytest-env",
+    "pytest-xdist",
+    "playwright",
+    "axe-playwright-python",
+    "schemathesis",
+    "hypothesis",
+    "ruff",
+    "factory-boy",
+    "faker",
+    "time-machine",
+    "import-linter",
+}
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_name(requirement: str) -> str:
+    return normalized(re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0])
+
+
+def read_lock(name: str) -> tuple[dict[str, str], dict[str, set[str]]]:
+    """A pip-compile lock file: its pins, and for each package the packages that require it."""
+    pins: dict[str, str] = {}
+    required_by: dict[str, set[str]] = {}
+    current = None
+    for line in (ROOT / name).read_text(encoding="utf-8").splitlines():
+        pinned = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)", line)
+        if pinned:
+            current = normalized(pinned[1])
+            pins[current] = pinned[2]
+            required_by[current] = set()
+            continue
+        via = re.match(
+            r"^\s+#\s+(?:via\s+|  )?([A-Za-z0-9][A-Za-z0-9._-]*)( \(pyproject\.toml\))?$", line
+        )
+        if current and via:
+            required_by[current].add("" if via[2] else normalized(via[1]))
+        elif not line.startswith(" "):
+            current = None
+    return pins, required_by
+
+
+def needed_by_production(required_by: dict[str, set[str]]) -> set[str]:
+    """pyproject's dependencies and everything they require, by the dev lock's requirement graph."""
+    requires: dict[str, set[str]] = {}
+    for package, parents in required_by.items():
+        for parent in parents:
+            requires.setdefault(parent, set()).add(package)
+    needed = {requirement_name(r) for r in PYPROJECT["dependencies"]}
+    todo = list(needed)
+    while todo:
+        for child in requires.get(todo.pop(), ()):
+            if child not in needed:
+                needed.add(child)
+                todo.append(child)
+    return needed
+
+
+def test_the_production_lock_holds_exactly_what_production_needs_at_the_tested_versions():
+    production, _ = read_lock("requirements.lock")
+    development, required_by = read_lock("requirements-dev.lock")
+    needed = needed_by_production(required_by)
+    development_only = set(development) - needed
+
+    # What the dev extra brings that production does not need: the known tools are among it.
+    assert development_only >= KNOWN_DEVELOPMENT
+    assert not set(production) & development_only, sorted(set(production) & development_only)
+    assert set(production) == needed, sorted(set(production) ^ needed)
+    # Both files pin the same versions: the image runs what the tests ran.
+    assert {name: development[name] for name in production} == production
+
+
+def test_the_image_installs_the_production_lock_and_nothing_else():
+    lines = (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines()
+    dockerfile = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+    installs = re.findall(r"pip install ([^\n&]*)", dockerfile)
+    assert installs == ["--no-cache-dir -r requirements.lock"], installs
+    assert "requirements-dev.lock" not in dockerfile
+    assert "[dev]" not in dockerfile
+    # Development installs the dev lock (make install, which make test and CI run).
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "pip install --quiet -r requirements-dev.lock" in makefile
+
+
+def imported_top_level_names(paths) -> dict[str, set[str]]:
+    """Every absolute import's top-level name, with the files that import it."""
+    names: dict[str, set[str]] = {}
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                names.setdefault(module.split(".")[0], set()).add(str(path.relative_to(ROOT)))
+    return names
+
+
+def python_files(*, under: list[str] | None = None, leaving_out: tuple[str, ...] = ()):
+    roots = [ROOT / folder for folder in under] if under else [ROOT]
+    for root in roots:
+        for path in root.rglob("*.py"):
+            parts = path.relative_to(ROOT).parts
+            if parts[0].startswith(".") or parts[0] in leaving_out:
+                continue
+            yield path
+
+
+def undeclared(paths, declared: set[str]) -> dict[str, list[str]]:
+    first_party = {path.name for path in ROOT.iterdir() if (path / "__init__.py").is_file()}
+    first_party |= {path.stem for path in ROOT.glob("*.py")}
+    distributions = importlib.metadata.packages_distributions()
+    missing = {}
+    for name, files in imported_top_level_names(paths).items():
+        if name in sys.stdlib_module_names or name in first_party or name == "__future__":
+            continue
+        providers = {normalized(d) for d in distributions.get(name, [])}
+        if not providers & declared:
+            missing[name] = sorted(files)[:3]
+    return missing
+
+
+def test_every_package_the_portal_imports_is_a_declared_dependency():
+    declared = {requirement_name(r) for r in PYPROJECT["dependencies"]}
+
+    missing = undeclared(python_files(leaving_out=("tests", "bench")), declared)
+
+    assert not missing, f"imported but not in pyproject's dependencies: {missing}"
+
+
+def test_every_package_the_tests_and_benchmarks_import_is_declared():
+    declared = {
+        requirement_name(r)
+        for r in PYPROJECT["dependencies"] + PYPROJECT["optional-dependencies"]["dev"]
+    }
+
+    missing = undeclared(python_files(under=["tests", "bench"]), declared)
+
+    assert not missing, f"imported but neither a dependency nor in the dev extra: {missing}"
 
 
 def test_the_image_leaves_out_secrets_and_local_data():

@@ -46,7 +46,10 @@ from tests.factories import (
     leader,
     reporter,
 )
-from tests.test_admin import english_client, form_data
+from tests.support.admin_forms import (
+    english_client,
+    form_data,
+)
 
 ROLES = [
     "lead_reporter",
@@ -112,7 +115,7 @@ def action(client: Client, name: str, comments, **extra):
     return client.post(changelist_url("comment"), data)
 
 
-def _is_post_form(attrs: dict) -> bool:
+def is_post_form(attrs: dict) -> bool:
     return (attrs.get("method") or "").lower() == "post" and attrs.get("id") != "logout-form"
 
 
@@ -127,7 +130,7 @@ def export(client: Client, model: str, file_format: str = "csv", query: str = ""
             r'<option value="(\d+)"[^>]*>([^<]+)</option>', page.content.decode()
         )
     }
-    data = form_data(client, url, pick=_is_post_form)
+    data = form_data(client, url, pick=is_post_form)
     data["format"] = options[file_format]
     response = client.post(url, data)
     assert response.status_code == 200, response.content[:2000]
@@ -997,7 +1000,7 @@ def test_comment_export_follows_the_list_filters(world):
 def test_comment_export_of_forged_selected_ids_leaks_nothing(world):
     client = world.client("lead_reporter")
     url = reverse("admin:feedback_comment_export")
-    data = form_data(client, url, pick=_is_post_form)
+    data = form_data(client, url, pick=is_post_form)
     data["format"] = "1"
     data["export_items"] = [str(world.comments["other"].pk)]
 

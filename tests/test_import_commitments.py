@@ -12,7 +12,6 @@ from projects import commitments
 from projects.choices import ChangeKind, ChangeSource, ChangeState, ProjectStatus
 from projects.models import ChangeRequest, Indicator, Milestone, Project
 from projects.resources import IndicatorResource, MilestoneResource, ProjectResource
-from tests import test_import_export as sheets
 from tests.factories import (
     IndicatorFactory,
     MilestoneFactory,
@@ -20,7 +19,7 @@ from tests.factories import (
     coordinator,
     reporter,
 )
-from tests.test_import_export import (
+from tests.support.spreadsheets import (
     INDICATOR_HEADERS,
     MILESTONE_HEADERS,
     PROJECT_HEADERS,
@@ -29,9 +28,6 @@ from tests.test_import_export import (
     read_dataset,
     xlsx_bytes,
 )
-
-# The plan and the names the spreadsheets refer to (a fixture).
-ref = sheets.ref
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook
 from PIL import Image
-from pypdf import PdfWriter
 
 from projects import services
 from projects.attachments import make_thumbnail
@@ -32,7 +31,11 @@ from tests.factories import (
     leader,
     reporter,
 )
-from tests.test_admin import add_inline_row, form_data
+from tests.support.admin_forms import (
+    add_inline_row,
+    form_data,
+)
+from tests.support.files import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -86,16 +89,6 @@ def blank_grey_png(width: int, height: int) -> bytes:
     row = b"\0" * (width + 1)
     body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
     return png_of(width, height, body, colour_type=0)
-
-
-def pdf_bytes(password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    if password:
-        writer.encrypt(user_password=password, algorithm="RC4-128")
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 CONTENT_TYPES = (

@@ -29,19 +29,20 @@ from minsheng.templatetags.portal import amount, pct
 from projects.choices import Light, ProjectStatus, ReportState
 from projects.models import Indicator, ProgressReport, Project
 from projects.resources import IndicatorResource, MilestoneResource, ProjectResource
-from tests.test_admin import form_data
-from tests.test_api import API, as_user, world  # noqa: F401 - the fixture
-from tests.test_api_schema import real_ids
+from tests.support.admin_forms import (
+    form_data,
+)
+from tests.support.api import API, as_user, real_ids
 
 
-def test_an_indicator_ten_times_past_its_target_is_shown(world):  # noqa: F811
+def test_an_indicator_ten_times_past_its_target_is_shown(api_world):
     # given an indicator whose target is 5
-    school = world["school"]
+    school = api_world["school"]
     indicator = school.indicators.get()
     type(indicator).objects.filter(pk=indicator.pk).update(target_value=Decimal("5"))
 
     # when its lead department reports 50 done
-    reporter = as_user(world["users"]["school_reporter"])
+    reporter = as_user(api_world["users"]["school_reporter"])
     response = reporter.patch(
         f"{API}/indicators/{indicator.pk}/", {"actual_value": "50"}, format="json"
     )
@@ -58,11 +59,11 @@ def test_an_indicator_ten_times_past_its_target_is_shown(world):  # noqa: F811
     assert detail.json()["indicators"][0]["completion_percent"] == "1000.0"
 
 
-def test_funds_disbursed_ten_times_the_plan_are_shown(world):  # noqa: F811
+def test_funds_disbursed_ten_times_the_plan_are_shown(api_world):
     # given a project planned at 520 (10k yuan)
-    school = world["school"]
+    school = api_world["school"]
     type(school).objects.filter(pk=school.pk).update(planned_investment=Decimal("520"))
-    token = Token.objects.create(user=world["users"]["school_reporter"]).key
+    token = Token.objects.create(user=api_world["users"]["school_reporter"]).key
     reporter = as_user(None)
     reporter.credentials(HTTP_AUTHORIZATION=f"Token {token}")
 
@@ -81,7 +82,7 @@ def test_funds_disbursed_ten_times_the_plan_are_shown(world):  # noqa: F811
     assert created.status_code == 201, created.content
     report = created.json()["id"]
     assert reporter.post(f"{API}/reports/{report}/submit/").status_code == 200
-    office = as_user(world["users"]["coordinator"])
+    office = as_user(api_world["users"]["coordinator"])
     assert office.post(f"{API}/reports/{report}/approve/").status_code == 200
 
     # then the list, the project and the plan's figures show the rate above 1000 %
@@ -330,10 +331,10 @@ def text_of(response) -> str:
 
 
 @pytest.fixture
-def data(world):  # noqa: F811 - the fixture imported above
+def data(api_world):
     """The API's world, with a month's snapshot of the school project (the dashboard's trend)."""
-    world["snapshot"] = ProjectSnapshot.objects.create(
-        project=world["school"],
+    api_world["snapshot"] = ProjectSnapshot.objects.create(
+        project=api_world["school"],
         month=datetime.date(2024, 8, 1),
         as_of=datetime.date(2024, 8, 31),
         status=ProjectStatus.IN_PROGRESS,
@@ -343,7 +344,7 @@ def data(world):  # noqa: F811 - the fixture imported above
         funds_disbursed=Decimal("200"),
         light=Light.GREEN,
     )
-    return world
+    return api_world
 
 
 def walk(data, extreme: str) -> dict:

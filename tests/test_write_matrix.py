@@ -37,7 +37,11 @@ from tests.factories import (
     leader,
     reporter,
 )
-from tests.test_admin import change_url, english_client, form_data
+from tests.support.admin_forms import (
+    change_url,
+    english_client,
+    form_data,
+)
 
 ROLES = ["office", "leadership", "lead_reporter", "lead_head", "coop_reporter", "other_reporter"]
 EDITORS = {"office", "lead_reporter", "lead_head"}

@@ -57,6 +57,9 @@ def pytest_collection_modifyitems(items):
         if str(item.path).startswith(HERE + os.sep):
             item.add_marker(pytest.mark.browser)
             item.add_marker(pytest.mark.django_db)
+            # On several cores (``make test``: ``-n auto --dist loadgroup``) the browser tests
+            # go to one worker together, which loads the demo plan once for all of them.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 _reports_key = pytest.StashKey[dict]()
