@@ -222,8 +222,11 @@ def _freeze(projects: list[Project], *, by, at: datetime.datetime) -> None:
 
 
 @transaction.atomic
-def plan_publish(*, plan: Plan, by) -> Plan:
-    """Publish (印发) a plan and freeze the baseline of each published project without one."""
+def plan_publish(*, plan: Plan, by, at: datetime.datetime | None = None) -> Plan:
+    """Publish (印发) a plan and freeze the baseline of each published project without one.
+
+    ``at`` is when the baseline was set, now unless a plan issued earlier is being recorded.
+    """
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if not by.has_perm("projects.publish_plan", plan):
         raise PermissionDenied(_("Only the coordinating office publishes plans."))
@@ -236,7 +239,7 @@ def plan_publish(*, plan: Plan, by) -> Plan:
         )
     )
     if projects:
-        _freeze(projects, by=by, at=timezone.now())
+        _freeze(projects, by=by, at=at or timezone.now())
     return plan
 
 

@@ -2541,7 +2541,7 @@ def load_demo(*, password: str = DEFAULT_PASSWORD, on_date: datetime.date) -> Lo
         load_feedback_demo(writer, plan=ref["plan"], users=users)
         # The plan is published: its projects' commitments are their baseline (原计划).
         # Only projects without one get it, so a second run changes nothing.
-        plan_publish(plan=ref["plan"], by=writer.by)
+        plan_publish(plan=ref["plan"], by=writer.by, at=_at(PLAN["issued_on"], 9))
         # Then the year's changes, closings and suspensions, each once.
         _make_decisions(plan=ref["plan"], users=users, recorded=recorded)
         for decision in DECISIONS:

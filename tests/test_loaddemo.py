@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from departments.choices import AreaKind, MembershipRole
 from departments.models import Area, Department, Membership
@@ -394,6 +394,16 @@ def test_without_the_role_groups_nothing_is_written():
     assert row_counts() == before
     assert Project.objects.get(number=1).title == "改过的标题"
     assert User.objects.get(username="jiaoyu").check_password(DEMO_PASSWORD)
+
+
+@pytest.mark.django_db
+def test_the_baseline_is_dated_the_day_the_plan_was_issued():
+    # The page says "原计划确定于2024年4月1日", not the day the demo was loaded.
+    dates = {
+        timezone.localtime(at).date()
+        for at in Project.objects.filter(plan__year=2024).values_list("baselined_at", flat=True)
+    }
+    assert dates == {datetime.date(2024, 4, 1)}
 
 
 @pytest.mark.django_db
