@@ -21,7 +21,7 @@ attachment, progress report, change request):
                                     completion, indicators' actual values, attachments
 ``projects.change_project``         office, or lead department staff whose group may change
                                     projects (the fields a department may edit at all:
-                                    ``DEPARTMENT_PROJECT_FIELDS`` in projects/commitments.py)
+                                    ``DEPARTMENT_PROJECT_FIELDS`` in projects/commitments/rules.py)
 ``projects.change_plan_fields``     office: the fields set when the plan is built (title,
                                     number, departments, areas …)
 ``projects.publish_plan``           office (obj: the plan): 印发, which freezes baselines

@@ -16,7 +16,7 @@ DERIVED_FIELDS = ["light", "light_reason", "expected_progress", "light_as_of", "
 # The commitment frozen when the plan is published (原计划): for each model, the field a
 # department works against and the column holding its baseline. A baselined project's
 # fields named here change only through an approved change request, or by the office with a
-# recorded reason (projects/commitments.py).
+# recorded reason (projects/commitments/).
 BASELINE_FIELDS = {
     "project": {
         "planned_start": "baseline_start",
