@@ -1,5 +1,5 @@
 """Public commitments: the baseline (原计划), change requests (调整申请), closing (销号),
-suspension (暂缓) and termination (终止), and the one write path (projects/commitments.py).
+suspension (暂缓) and termination (终止), and the one write path (projects/commitments/).
 
 The date is pinned to 2024-09-30 (conftest). The red project of these tests is the one
 residents saw turn green when a reporter moved its overdue milestone in the admin: its
