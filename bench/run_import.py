@@ -206,7 +206,7 @@ def main() -> int:
         from django.core.management import call_command
         from django.db import connection
 
-        from projects.demo import load_demo
+        from demo.loader import load_demo
         from projects.models import Plan
 
         started = time.perf_counter()

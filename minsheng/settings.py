@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "feedback",
     "dashboard",
     "notifications",
+    # Above every app: it loads the sample plan through their services (manage.py loaddemo).
+    "demo",
     "bench",
 ]
 

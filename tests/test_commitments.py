@@ -793,7 +793,7 @@ def test_a_completion_date_still_to_come_is_refused_everywhere(red_project, jiao
 
 
 def test_the_migration_gives_the_demo_plan_a_baseline_and_takes_it_back():
-    from projects.demo import load_demo
+    from demo.loader import load_demo
 
     migration = importlib.import_module("projects.migrations.0004_baseline_existing_plans")
     load_demo(password="Demo-pass-2024", on_date=datetime.date(2024, 9, 30))

@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone, translation
 
+from demo import dataset as demo
 from departments.choices import AreaKind, MembershipRole
 from departments.models import Area, Department, Membership
 from departments.roles import COORDINATOR_GROUP, HEAD_GROUP, LEADERSHIP_GROUP, REPORTER_GROUP
 from feedback.models import SensitiveWord, Suggestion
-from projects import demo
 from projects.choices import (
     AttachmentKind,
     ChangeKind,
@@ -485,7 +485,7 @@ def test_running_again_makes_no_decision_twice():
 
 @pytest.mark.django_db  # pytest-django runs database tests first: keep the module together
 def test_the_demo_data_is_consistent():
-    """Catches typos in projects/demo.py with the project number in the message."""
+    """Catches typos in demo/data/2024.yaml with the project number in the message."""
     names = {spec["name"] for spec in demo.DEPARTMENTS}
     areas = {spec["name"] for spec in demo.AREAS}
     categories = {spec["code"] for spec in demo.CATEGORIES}

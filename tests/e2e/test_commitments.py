@@ -12,7 +12,7 @@ from urllib.parse import quote
 from django.utils import formats, translation
 from playwright.sync_api import expect
 
-from projects import demo
+from demo import dataset as demo
 from projects.choices import ChangeKind, ChangeState, FundingSource, Light
 from projects.models import Project
 from tests.e2e.conftest import AS_OF_DATE, DEMO_PASSWORD

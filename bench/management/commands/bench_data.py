@@ -3,7 +3,7 @@
     manage.py bench_data [--projects 500] [--milestones-per-project 8] [--comments-per-project 5]
                          [--json] [--force]
 
-Loads the demo plan (``projects.demo.load_demo``: departments, categories, areas, groups,
+Loads the demo plan (``demo.loader.load_demo``: departments, categories, areas, groups,
 the 50 projects of 2024 and the demo accounts), then adds projects numbered after the
 highest one until the 2024 plan has ``--projects`` projects. Each added project copies a
 demo project (title with a “（样本N）” suffix, category, lead department, dates, money,
@@ -43,6 +43,8 @@ from django.utils import timezone
 
 from dashboard.models import ProjectSnapshot
 from dashboard.services import SNAPSHOT_FIELDS, snapshots_backfill
+from demo.dataset import DEMO_DATE, LOCAL_TIME, PLAN, PROJECTS, USERS
+from demo.loader import DemoDataError, load_demo
 from departments.models import Membership
 from feedback.choices import CommentState, RatingLevel
 from feedback.models import HASH_LENGTH, Comment, Rating, Reply
@@ -50,7 +52,6 @@ from feedback.workdays import add_working_days
 from minsheng import clock
 from minsheng.months import month_start
 from projects.choices import ProjectStatus, ReportState
-from projects.demo import DEMO_DATE, LOCAL_TIME, PLAN, PROJECTS, USERS, DemoDataError, load_demo
 from projects.models import Indicator, Milestone, Plan, ProgressReport, Project
 from projects.services import lights_refresh
 

@@ -6,9 +6,10 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from demo.dataset import DEFAULT_PASSWORD
+from demo.loader import DemoDataError, load_demo
 from minsheng import clock
 from projects.choices import Light
-from projects.demo import DEFAULT_PASSWORD, DemoDataError, load_demo
 
 
 def _iso_date(text: str) -> datetime.date:
