@@ -428,3 +428,27 @@ def test_the_api_tells_a_department_to_file_a_change_request(red):
         "planned_date": ["This field is part of the baseline (原计划): file a change request."]
     }
     assert Milestone.objects.get(pk=red["milestone"].pk).planned_date == D(2024, 8, 25)
+
+
+def test_hostile_text_in_a_request_reads_as_text_in_the_offices_queue_and_page(red):
+    # The queue joins each change's lines with <br>: the lines themselves stay escaped.
+    hostile = '<script>alert("x")</script>'
+    milestone = red["milestone"]
+    Milestone.objects.filter(pk=milestone.pk).update(title=hostile, baseline_title=hostile)
+    request = commitments.change_request_create(
+        project=red["project"],
+        by=red["jiaoyu"],
+        changes=[
+            {"model": "milestone", "id": milestone.pk, "field": "planned_date", "new": "2024-10-20"}
+        ],
+        reason=hostile,
+    )
+    office = client_of(red["office"])
+
+    for url in (
+        reverse("admin:projects_changerequest_changelist"),
+        reverse("admin:projects_changerequest_change", args=[request.pk]),
+    ):
+        page = office.get(url).content.decode()
+        assert hostile not in page
+        assert "&lt;script&gt;alert(" in page
